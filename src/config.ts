@@ -1,0 +1,121 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * semhub configuration, read from the environment once at start, validated, typed and frozen.
+ * Every variable, its default and its meaning is listed in README.md ("Configuration").
+ */
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const schema = z.object({
+  SEMHUB_PORT: int(4000, 0, 65535),
+  SEMHUB_HOST: z.string().min(1).default('127.0.0.1'),
+  SEMHUB_DATA_DIR: z.string().min(1).default('./data'),
+  SEMHUB_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset it to use SQLite)')
+    .optional(),
+  SEMHUB_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  SEMHUB_MODULE_CACHE: z.string().min(1).optional(),
+  SEMHUB_TRUSTED_MODULE_SOURCES: z.string().default(''),
+  SEMHUB_API_KEYS: z.string().default(''),
+  SEMHUB_EMBED_WORKERS: int(Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 0, 256),
+  SEMHUB_EMBED_BATCH: int(64, 1, 4096),
+  SEMHUB_EMBED_QUEUE_MAX: int(20_000, 1, 10_000_000),
+  SEMHUB_MAX_BATCH: int(1000, 1, 100_000),
+  SEMHUB_MAX_TEXT_BYTES: int(65_536, 1, 16 * 1024 * 1024),
+  SEMHUB_MAX_METADATA_BYTES: int(16_384, 2, 16 * 1024 * 1024),
+  SEMHUB_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  SEMHUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ApiKeyScope = 'read' | 'write' | 'admin';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  readonly moduleCache: string;
+  readonly trustedModuleSources: readonly string[];
+  readonly apiKeys: ReadonlyMap<string, ApiKeyScope>;
+  readonly embedWorkers: number;
+  readonly embedBatch: number;
+  readonly embedQueueMax: number;
+  readonly limits: {
+    readonly maxBatch: number;
+    readonly maxTextBytes: number;
+    readonly maxMetadataBytes: number;
+    readonly maxBodyBytes: number;
+  };
+  readonly logLevel: string;
+}
+
+/** Thrown when the environment holds a bad value; the message lists each one. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseApiKeys(raw: string, problems: string[]): Map<string, ApiKeyScope> {
+  const keys = new Map<string, ApiKeyScope>();
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.lastIndexOf(':');
+    const key = at > 0 ? entry.slice(0, at) : '';
+    const scope = at > 0 ? entry.slice(at + 1) : '';
+    if (!key || !['read', 'write', 'admin'].includes(scope)) {
+      problems.push(`SEMHUB_API_KEYS: entry "${entry.slice(0, 4)}…" must be key:scope with scope read, write or admin`);
+      continue;
+    }
+    if (key.length < 16) problems.push(`SEMHUB_API_KEYS: key "${key.slice(0, 4)}…" is shorter than 16 characters`);
+    keys.set(key, scope as ApiKeyScope);
+  }
+  return keys;
+}
+
+/** Parses `env` (default process.env) into a frozen Config, or throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('SEMHUB_') && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      problems.push(`${name}=${JSON.stringify(String(env[name]))}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const apiKeys = parseApiKeys(e.SEMHUB_API_KEYS, problems);
+  const trusted = e.SEMHUB_TRUSTED_MODULE_SOURCES.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const t of trusted) {
+    if (!/^(https?:\/\/|file:)/.test(t)) problems.push(`SEMHUB_TRUSTED_MODULE_SOURCES: "${t}" must start with https://, http:// or file:`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = path.resolve(e.SEMHUB_DATA_DIR);
+  return Object.freeze({
+    port: e.SEMHUB_PORT,
+    host: e.SEMHUB_HOST,
+    dataDir,
+    databaseUrl: e.SEMHUB_DATABASE_URL,
+    backend: e.SEMHUB_BACKEND,
+    moduleCache: path.resolve(e.SEMHUB_MODULE_CACHE ?? path.join(dataDir, 'module-cache')),
+    trustedModuleSources: Object.freeze(trusted),
+    apiKeys,
+    embedWorkers: e.SEMHUB_EMBED_WORKERS,
+    embedBatch: e.SEMHUB_EMBED_BATCH,
+    embedQueueMax: e.SEMHUB_EMBED_QUEUE_MAX,
+    limits: Object.freeze({
+      maxBatch: e.SEMHUB_MAX_BATCH,
+      maxTextBytes: e.SEMHUB_MAX_TEXT_BYTES,
+      maxMetadataBytes: e.SEMHUB_MAX_METADATA_BYTES,
+      maxBodyBytes: e.SEMHUB_MAX_BODY_BYTES,
+    }),
+    logLevel: e.SEMHUB_LOG_LEVEL,
+  });
+}

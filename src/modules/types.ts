@@ -1,0 +1,47 @@
+/**
+ * Encoder modules in the TF Hub sense: a versioned, self-contained model (graph, weights and its
+ * own preprocessing) that turns raw text into a fixed-size vector in one call.
+ */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface ModuleInfo {
+  /** Registry name, e.g. "use-lite". */
+  name: string;
+  version: string;
+  dims: number;
+  /** sha256 over the module's files (model.json, shards, vocab), hex. */
+  sha256: string;
+  /** The tfjs backend the module's encoder runs on. */
+  backend: BackendName;
+  /** What the graph takes: "sparse-sentencepiece" for USE-lite, "text" for string-input graphs. */
+  inputKind: string;
+  /** Where it was loaded from: "bundled:…", a file path, or a URL. */
+  source: string;
+}
+
+/** A loaded module: shared by all requests, batching and pooling inside. Output vectors are L2-normalized. */
+export interface Encoder {
+  readonly info: ModuleInfo;
+  /** Embeds texts in input order. Throws AppError OVERLOADED when the queue is full. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export interface ModuleSpec {
+  name: string;
+  version: string;
+  /** Directory, file: URL, or http(s) URL of a TF.js graph model (model.json beside shards and vocab.json). */
+  source: string;
+  /** Expected sha256 (hex) over the module's files; required for URLs. */
+  sha256?: string;
+}
+
+export interface ModuleRegistry {
+  readonly defaultName: string;
+  list(): ModuleInfo[];
+  /** The loaded encoder for `name` (default module when omitted); AppError NOT_FOUND when unknown. */
+  get(name?: string | null): Encoder;
+  /** Loads (downloading and verifying when needed) and registers a module; MODULE_UNTRUSTED / MODULE_INTEGRITY on refusal. */
+  register(spec: ModuleSpec): Promise<ModuleInfo>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+/**
+ * The store is semhub's source of truth: collections, documents with their vectors, jobs.
+ * Two implementations (SQLite via better-sqlite3, PostgreSQL via pg) sit behind this one
+ * interface and pass one shared test suite (test/store/repository.suite.ts).
+ */
+import type { Filter } from '../services/filter.js';
+
+export type Metric = 'cosine' | 'ip' | 'l2';
+
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  ef: number;
+}
+
+export interface ModuleBinding {
+  name: string;
+  version: string;
+  sha256: string;
+  dims: number;
+}
+
+export interface NewCollection {
+  name: string;
+  module: ModuleBinding;
+  metric: Metric;
+  hnsw: HnswParams;
+}
+
+export interface CollectionRow extends NewCollection {
+  /** Internal numeric key; never shown to clients. */
+  key: number;
+  createdAt: Date;
+}
+
+export interface DocumentRow {
+  /** Internal numeric key, stable for the life of the document (the vector index label). */
+  key: number;
+  id: string;
+  text: string;
+  metadata: Record<string, unknown> | null;
+  contentHash: string;
+  /** Change sequence of the last write (upsert or delete); monotonic across the store. */
+  seq: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface DocumentWrite {
+  id: string;
+  text: string;
+  metadata: Record<string, unknown> | null;
+  contentHash: string;
+  /** Float32 vector of the collection's dims; stored in the same transaction as the document. */
+  vector: Float32Array;
+}
+
+export interface UpsertOutcome {
+  /** Per written document, in input order: its key and whether text or metadata changed. */
+  written: { id: string; key: number; seq: number; created: boolean; changed: boolean }[];
+}
+
+/** One change for index catch-up: a live document with its vector, or a deletion. */
+export interface Change {
+  key: number;
+  seq: number;
+  deleted: boolean;
+  vector: Float32Array | null;
+}
+
+export interface PageRequest {
+  first: number;
+  /** Exclusive lower bound on the internal key (keyset pagination). */
+  afterKey?: number;
+}
+
+export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  collectionKey: number | null;
+  status: JobStatus;
+  progress: number;
+  params: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Throws AppError CONFLICT when the name is taken. */
+  createCollection(c: NewCollection): Promise<CollectionRow>;
+  getCollection(name: string): Promise<CollectionRow | null>;
+  /** Ordered by key; `afterKey` is exclusive. */
+  listCollections(page: PageRequest): Promise<CollectionRow[]>;
+  countCollections(): Promise<number>;
+  /** Deletes the collection with its documents, vectors and jobs; false when absent. */
+  deleteCollection(name: string): Promise<boolean>;
+
+  /**
+   * Inserts or replaces documents by (collection, id) in ONE transaction, vectors included.
+   * A soft-deleted id is revived. Every write gets a new seq. Duplicate ids within one call:
+   * the last one wins (callers dedupe first).
+   */
+  upsertDocuments(collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome>;
+  /** Soft-deletes live documents by id (new seq each); returns how many were live. */
+  deleteDocuments(collectionKey: number, ids: string[]): Promise<number>;
+  /** In key order of `ids`; null where missing or deleted. */
+  getDocumentsByIds(collectionKey: number, ids: string[]): Promise<(DocumentRow | null)[]>;
+  getDocumentsByKeys(collectionKey: number, keys: number[]): Promise<(DocumentRow | null)[]>;
+  /** Live documents matching `filter`, ordered by key. */
+  listDocuments(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<DocumentRow[]>;
+  countDocuments(collectionKey: number, filter?: Filter | null): Promise<number>;
+  /** Counts soft-deleted documents. */
+  countDeleted(collectionKey: number): Promise<number>;
+  /** Existing vectors by content hash (any live or deleted document of the collection): the embedding cache. */
+  vectorsByContentHash(collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>>;
+  /** Live vectors of the documents matching `filter` (all when null), ordered by key. */
+  vectors(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; vector: Float32Array }[]>;
+  /** Changes with seq > `afterSeq`, ascending by seq, at most `limit`. */
+  changesSince(collectionKey: number, afterSeq: number, limit: number): Promise<Change[]>;
+  /** Highest seq of any write in the collection (0 when none). */
+  maxSeq(collectionKey: number): Promise<number>;
+
+  createJob(job: { id: string; kind: string; collectionKey: number | null; params: Record<string, unknown> }): Promise<JobRow>;
+  updateJob(id: string, patch: Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>): Promise<void>;
+  getJob(id: string): Promise<JobRow | null>;
+
+  close(): Promise<void>;
+}
