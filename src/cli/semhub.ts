@@ -1,0 +1,38 @@
+import { ConfigError } from '../config.js';
+import { parseArgs } from './args.js';
+import { bench } from './bench.js';
+import { serve } from './serve.js';
+
+const USAGE = `semhub: semantic search, clustering and classification over GraphQL
+
+Usage:
+  semhub serve [--port 4000] [--data ./data] [--host 127.0.0.1]
+  semhub bench <embed> [--json]
+
+Configuration is read from SEMHUB_* environment variables (see README.md).`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest, new Set(['json']));
+  switch (command) {
+    case 'serve':
+      return serve(args);
+    case 'bench':
+      return bench(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`semhub: unknown command "${command}"\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`semhub: ${error.message}`);
+  else console.error(`semhub: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { ApiKeyScope } from '../config.js';
+import type { Services } from '../services/services.js';
+import type { CollectionRow, DocumentRow } from '../store/types.js';
+
+/** Per-request context: services, the caller's scope, and fresh DataLoaders (never shared across requests). */
+export interface RequestContext {
+  services: Services;
+  requestId: string;
+  scope: ApiKeyScope | null;
+  loaders: Loaders;
+}
+
+export interface Loaders {
+  /** Collections by name (null when missing). */
+  collection: DataLoader<string, CollectionRow | null>;
+  /** Documents of one collection by id, batched per collection, key order, null when missing. */
+  documents(collection: CollectionRow): DataLoader<string, DocumentRow | null>;
+}
+
+export function createLoaders(services: Services): Loaders {
+  const perCollection = new Map<number, DataLoader<string, DocumentRow | null>>();
+  return {
+    collection: new DataLoader(async (names) => Promise.all(names.map((n) => services.collections.find(n)))),
+    documents(collection) {
+      let loader = perCollection.get(collection.key);
+      if (!loader) {
+        loader = new DataLoader((ids) => services.documents.getByIds(collection, ids), { maxBatchSize: 1000 });
+        perCollection.set(collection.key, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** What an EncoderModule field resolves from: a collection's binding or a loaded module's info. */
+export interface ModuleView {
+  name: string;
+  version: string;
+  dims: number;
+  sha256: string;
+  backend: string | null;
+  inputKind: string | null;
+  source: string | null;
+  loaded: boolean;
+}
+
+/** A Relay connection whose totalCount is computed only when asked for. */
+export interface ConnectionModel<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+export type CollectionConnectionModel = ConnectionModel<import('../store/types.js').CollectionRow>;
+export type DocumentConnectionModel = ConnectionModel<import('../store/types.js').DocumentRow>;

@@ -1,0 +1,51 @@
+import { notFound } from '../../errors.js';
+import { checkBatch } from '../../services/validate.js';
+import { requireScope } from '../auth.js';
+import type { RequestContext } from '../context.js';
+import { connection, decodeCursor, pageSize } from '../cursor.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+/** The named collection, or NOT_FOUND (through the per-request loader). */
+export async function collectionOrThrow(ctx: RequestContext, name: string) {
+  const c = await ctx.loaders.collection.load(name);
+  if (!c) throw notFound(`collection "${name}" does not exist`);
+  return c;
+}
+
+export const documentResolvers: Resolvers = {
+  Query: {
+    documents: async (_, { collection, filter, first, after }, ctx) => {
+      const c = await collectionOrThrow(ctx, collection);
+      const n = pageSize(first);
+      const { rows, total } = await ctx.services.documents.list(c, filter, { first: n + 1, afterKey: decodeCursor('document', after) });
+      return connection('document', rows, n, (d) => d.key, total);
+    },
+    documentsById: async (_, { collection, ids }, ctx) => {
+      const c = await collectionOrThrow(ctx, collection);
+      checkBatch('ids', ids.length, ctx.services.config.limits);
+      return ctx.loaders.documents(c).loadMany(ids).then((rows) =>
+        rows.map((r) => {
+          if (r instanceof Error) throw r;
+          return r;
+        }),
+      );
+    },
+  },
+  Mutation: {
+    upsertDocuments: async (_, { collection, documents }, ctx) => {
+      requireScope(ctx, 'write');
+      const c = await collectionOrThrow(ctx, collection);
+      return ctx.services.documents.upsert(c, documents);
+    },
+    deleteDocuments: async (_, { collection, ids }, ctx) => {
+      requireScope(ctx, 'write');
+      const c = await collectionOrThrow(ctx, collection);
+      return ctx.services.documents.delete(c, ids);
+    },
+  },
+  Document: {
+    metadata: (d) => d.metadata,
+    createdAt: (d) => d.createdAt.toISOString(),
+    updatedAt: (d) => d.updatedAt.toISOString(),
+  },
+};

@@ -1,0 +1,11 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+export const jobResolvers: Resolvers = {
+  Query: {
+    job: (_, { id }, ctx) => (id.length > 128 ? null : ctx.services.store.getJob(id)),
+  },
+  Job: {
+    createdAt: (j) => j.createdAt.toISOString(),
+    updatedAt: (j) => j.updatedAt.toISOString(),
+  },
+};

@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createHttpApp } from './graphql/server.js';
+import type { Logger } from './log.js';
+import { loadModuleRegistry } from './modules/registry.js';
+import { createServices, type Services } from './services/services.js';
+import { openStore } from './store/open.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Start-up, in order: config check → store (migrated) → modules (encoders ready) → HTTP server. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  if (!LOOPBACK.test(config.host) && config.apiKeys.size === 0) {
+    throw new Error(
+      `refusing to listen on ${config.host} without API keys: set SEMHUB_API_KEYS="<key>:admin,..." or bind to 127.0.0.1`,
+    );
+  }
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ store: store.dialect, dataDir: config.dataDir }, 'store ready');
+  const modules = await loadModuleRegistry(config, { logger });
+  for (const m of modules.list()) logger.info({ module: m }, 'module ready');
+  const services = createServices(config, store, modules);
+  const { server, apollo } = await createHttpApp(services, logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}/graphql`;
+  logger.info({ url }, 'semhub listening');
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    services,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await apollo.stop();
+        await modules.close();
+        await store.close();
+      })()),
+  };
+}

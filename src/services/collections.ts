@@ -1,0 +1,76 @@
+import { badInput, notFound } from '../errors.js';
+import type { ModuleRegistry } from '../modules/types.js';
+import type { CollectionRow, HnswParams, Metric, PageRequest, Store } from '../store/types.js';
+import { checkCollectionName } from './validate.js';
+
+/** HNSW defaults for new collections (hnswlib's recommended M=16; efConstruction 200 for recall >= 0.95). */
+export const HNSW_DEFAULTS: Readonly<HnswParams> = Object.freeze({ m: 16, efConstruction: 200, ef: 64 });
+const HNSW_RANGES: Record<keyof HnswParams, [number, number]> = {
+  m: [2, 128],
+  efConstruction: [8, 4096],
+  ef: [1, 10_000],
+};
+
+/** Lifecycle hooks for what derives from a collection (its vector index). */
+export interface CollectionHooks {
+  onDeleted?(collection: CollectionRow): Promise<void>;
+}
+
+/** Creates, reads and deletes collections; binds each to one module version at creation. */
+export class CollectionService {
+  constructor(
+    private readonly store: Store,
+    private readonly modules: ModuleRegistry,
+    private readonly hooks: CollectionHooks = {},
+  ) {}
+
+  async create(input: { name: string; module?: string | null; metric?: Metric | null; hnsw?: { [K in keyof HnswParams]?: number | null } | null }): Promise<CollectionRow> {
+    const name = checkCollectionName(input.name);
+    const encoder = this.modules.get(input.module ?? undefined);
+    const hnsw = { ...HNSW_DEFAULTS };
+    for (const key of Object.keys(HNSW_RANGES) as (keyof HnswParams)[]) {
+      const value = input.hnsw?.[key];
+      if (value === undefined || value === null) continue;
+      const [lo, hi] = HNSW_RANGES[key];
+      if (!Number.isInteger(value) || value < lo || value > hi) {
+        throw badInput(`hnsw.${key} must be an integer from ${lo} to ${hi}, got ${value}`);
+      }
+      hnsw[key] = value;
+    }
+    const { name: moduleName, version, sha256, dims } = encoder.info;
+    return this.store.createCollection({
+      name,
+      module: { name: moduleName, version, sha256, dims },
+      metric: input.metric ?? 'cosine',
+      hnsw,
+    });
+  }
+
+  /** The collection or null; a malformed name is BAD_USER_INPUT. */
+  async find(name: string): Promise<CollectionRow | null> {
+    return this.store.getCollection(checkCollectionName(name));
+  }
+
+  /** The collection, or NOT_FOUND. */
+  async get(name: string): Promise<CollectionRow> {
+    const c = await this.find(name);
+    if (!c) throw notFound(`collection "${name}" does not exist`);
+    return c;
+  }
+
+  list(page: PageRequest): Promise<CollectionRow[]> {
+    return this.store.listCollections(page);
+  }
+
+  count(): Promise<number> {
+    return this.store.countCollections();
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const c = await this.find(name);
+    if (!c) return false;
+    const deleted = await this.store.deleteCollection(c.name);
+    if (deleted) await this.hooks.onDeleted?.(c);
+    return deleted;
+  }
+}
