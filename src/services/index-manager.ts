@@ -1,0 +1,130 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { catchUp, openHnswIndex } from '../index/hnsw.js';
+import type { VectorIndex } from '../index/types.js';
+import type { Logger } from '../log.js';
+import type { CollectionRow, Store } from '../store/types.js';
+
+interface Entry {
+  ready: Promise<VectorIndex>;
+  /** Serializes catch-ups: changes apply in seq order, one batch at a time. */
+  chain: Promise<unknown>;
+  savedSeq: number;
+}
+
+/**
+ * Keeps one HNSW index per collection in step with the store. The store is the source of truth:
+ * after every committed write the index catches up by change sequence (never from the request's
+ * own copy, so concurrent writers cannot leave a gap); on open it loads its file and catches up,
+ * or rebuilds from the store when the file is missing, corrupt or built for other parameters.
+ * Dirty indexes are saved every `saveIntervalMs` and on close.
+ */
+export class IndexManager {
+  private readonly entries = new Map<number, Entry>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dir: string,
+    private readonly logger: Logger,
+    saveIntervalMs = 30_000,
+  ) {
+    this.timer = setInterval(() => void this.saveAll().catch((e) => logger.error({ err: e }, 'index save failed')), saveIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Opens every collection's index in the background (start-up warm-up). */
+  async warmUp(): Promise<void> {
+    for (let after: number | undefined = undefined; ; ) {
+      const page = await this.store.listCollections({ first: 100, afterKey: after });
+      for (const c of page) void this.get(c).catch((e) => this.logger.error({ err: e, collection: c.name }, 'index open failed'));
+      if (page.length < 100) return;
+      after = page.at(-1)!.key;
+    }
+  }
+
+  /** The collection's index, caught up with every committed write. */
+  async get(collection: CollectionRow): Promise<VectorIndex> {
+    const entry = this.entry(collection);
+    await entry.chain;
+    return entry.ready;
+  }
+
+  /** Applies committed changes to the index (called after each write). */
+  sync(collection: CollectionRow): Promise<void> {
+    const entry = this.entry(collection);
+    const run = entry.chain.then(async () => {
+      const index = await entry.ready;
+      await catchUp(index, (after, limit) => this.store.changesSince(collection.key, after, limit));
+    });
+    entry.chain = run.catch((e) => this.logger.error({ err: e, collection: collection.name }, 'index catch-up failed'));
+    return run;
+  }
+
+  async indexedCount(collection: CollectionRow): Promise<number> {
+    return (await this.get(collection)).size;
+  }
+
+  async deletedCount(collection: CollectionRow): Promise<number> {
+    return (await this.get(collection)).deletedCount;
+  }
+
+  /** Drops the collection's index and its files. */
+  async drop(collection: CollectionRow): Promise<void> {
+    const entry = this.entries.get(collection.key);
+    this.entries.delete(collection.key);
+    if (entry) await entry.ready.then((i) => i.close()).catch(() => undefined);
+    const base = path.join(this.dir, this.fileName(collection));
+    await Promise.all(['.hnsw', '.meta.json'].map((ext) => rm(base + ext, { force: true })));
+  }
+
+  /** Saves every index whose seq moved since its last save. */
+  async saveAll(): Promise<void> {
+    for (const entry of this.entries.values()) {
+      const index = await entry.ready;
+      await entry.chain;
+      if (index.seq !== entry.savedSeq) {
+        const seq = index.seq;
+        await index.save();
+        entry.savedSeq = seq;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.saveAll();
+    for (const entry of this.entries.values()) await (await entry.ready).close();
+    this.entries.clear();
+  }
+
+  private fileName(c: CollectionRow): string {
+    return `collection-${c.key}`;
+  }
+
+  private entry(collection: CollectionRow): Entry {
+    let entry = this.entries.get(collection.key);
+    if (entry) return entry;
+    const ready = (async () => {
+      const opened = await openHnswIndex({
+        dir: this.dir,
+        name: this.fileName(collection),
+        params: {
+          dims: collection.module.dims,
+          metric: collection.metric,
+          m: collection.hnsw.m,
+          efConstruction: collection.hnsw.efConstruction,
+          ef: collection.hnsw.ef,
+          moduleSha256: collection.module.sha256,
+        },
+      });
+      if (opened.loadedFrom === 'empty') this.logger.info({ collection: collection.name, reason: opened.reason }, 'index rebuilds from the store');
+      await catchUp(opened, (after, limit) => this.store.changesSince(collection.key, after, limit));
+      return opened;
+    })();
+    entry = { ready, chain: ready, savedSeq: -1 };
+    this.entries.set(collection.key, entry);
+    ready.catch(() => this.entries.delete(collection.key));
+    return entry;
+  }
+}

@@ -1,0 +1,157 @@
+import { badInput } from '../errors.js';
+import type { IndexHit } from '../index/types.js';
+import type { CollectionRow, DocumentRow, Metric, Store } from '../store/types.js';
+import { parseFilter, type Filter } from './filter.js';
+import type { DocumentService } from './documents.js';
+import type { IndexManager } from './index-manager.js';
+import { exactTopK, normalize } from './vector-math.js';
+
+export type SearchMode = 'VECTOR' | 'KEYWORD' | 'HYBRID';
+
+export interface SearchRequest {
+  text?: string | null;
+  vector?: readonly number[] | null;
+  documentId?: string | null;
+  filter?: unknown;
+  limit?: number | null;
+  minScore?: number | null;
+  ef?: number | null;
+  mode?: SearchMode | null;
+  alpha?: number | null;
+}
+
+export interface Hit {
+  document: DocumentRow;
+  score: number;
+  distance: number;
+}
+
+/** Most hits one search returns. */
+export const MAX_LIMIT = 100;
+/** A filter matching at most this many documents is searched exactly over the stored vectors. */
+export const EXACT_FILTER_MAX = 2_000;
+/** Reciprocal rank fusion constant (Cormack et al. 2009). */
+const RRF_K = 60;
+/** Candidates each ranking contributes to a hybrid fusion. */
+const FUSION_DEPTH = 100;
+
+interface Planned {
+  req: SearchRequest;
+  mode: SearchMode;
+  limit: number;
+  filter: Filter | null;
+  vector: Float32Array | null;
+}
+
+/**
+ * Similarity search: by text (embedded with the collection's module), by a vector, or by a stored
+ * document's vector; optionally filtered by metadata, optionally fused with BM25 keyword search.
+ * Batch-first: `searchMany` embeds all texts in one encoder call and sends all unfiltered
+ * queries to the index in one batch.
+ */
+export class SearchService {
+  constructor(
+    private readonly store: Store,
+    private readonly documents: DocumentService,
+    private readonly indexes: IndexManager,
+  ) {}
+
+  async search(collection: CollectionRow, req: SearchRequest): Promise<Hit[]> {
+    return (await this.searchMany(collection, [req]))[0]!;
+  }
+
+  async searchMany(collection: CollectionRow, reqs: SearchRequest[]): Promise<Hit[][]> {
+    const plans = reqs.map((req) => this.plan(collection, req));
+    await this.resolveVectors(collection, plans);
+    const ranked = await Promise.all(plans.map((p) => this.rank(collection, p)));
+    const keys = [...new Set(ranked.flat().map((h) => h.key))];
+    const docs = new Map<number, DocumentRow>();
+    (await this.store.getDocumentsByKeys(collection.key, keys)).forEach((d, i) => d && docs.set(keys[i]!, d));
+    return ranked.map((hits, i) =>
+      hits
+        .filter((h) => docs.has(h.key) && (plans[i]!.req.minScore == null || h.score >= plans[i]!.req.minScore!))
+        .slice(0, plans[i]!.limit)
+        .map((h) => ({ document: docs.get(h.key)!, score: h.score, distance: h.distance })),
+    );
+  }
+
+  private plan(collection: CollectionRow, req: SearchRequest): Planned {
+    const given = [req.text != null, req.vector != null, req.documentId != null].filter(Boolean).length;
+    if (given !== 1) throw badInput('search takes exactly one of text, vector or documentId');
+    const mode = req.mode ?? 'VECTOR';
+    if (mode !== 'VECTOR' && req.text == null) throw badInput(`${mode} search needs text`);
+    if (req.text != null && !req.text.trim()) throw badInput('text must not be empty');
+    const limit = req.limit ?? 10;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badInput(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`);
+    if (req.ef != null && (!Number.isInteger(req.ef) || req.ef < 1 || req.ef > 10_000)) throw badInput(`ef must be an integer from 1 to 10000, got ${req.ef}`);
+    if (req.alpha != null && !(req.alpha >= 0 && req.alpha <= 1)) throw badInput(`alpha must be between 0 and 1, got ${req.alpha}`);
+    if (req.minScore != null && !Number.isFinite(req.minScore)) throw badInput('minScore must be a finite number');
+    let vector: Float32Array | null = null;
+    if (req.vector != null) {
+      if (req.vector.length !== collection.module.dims) {
+        throw badInput(`vector has ${req.vector.length} dimensions; collection "${collection.name}" holds ${collection.module.dims}-d vectors of ${collection.module.name}@${collection.module.version}`);
+      }
+      vector = Float32Array.from(req.vector);
+      if (!vector.every(Number.isFinite)) throw badInput('vector must hold finite numbers only');
+    }
+    return { req, mode, limit, filter: parseFilter(req.filter), vector };
+  }
+
+  /** Fills in query vectors: all texts in one encoder call, all document ids in one store read. */
+  private async resolveVectors(collection: CollectionRow, plans: Planned[]): Promise<void> {
+    const textPlans = plans.filter((p) => p.req.text != null && p.mode !== 'KEYWORD');
+    if (textPlans.length) {
+      const vectors = await this.documents.encoderFor(collection).embed(textPlans.map((p) => p.req.text!));
+      textPlans.forEach((p, i) => (p.vector = vectors[i]!));
+    }
+    const idPlans = plans.filter((p) => p.req.documentId != null);
+    if (idPlans.length) {
+      const docs = await this.store.getDocumentsByIds(collection.key, idPlans.map((p) => p.req.documentId!));
+      const missing = idPlans.findIndex((_, i) => !docs[i]);
+      if (missing >= 0) throw badInput(`document "${idPlans[missing]!.req.documentId}" does not exist in collection "${collection.name}"`);
+      const vectors = await this.store.getVectorsByKeys(collection.key, docs.map((d) => d!.key));
+      idPlans.forEach((p, i) => (p.vector = vectors[i]!));
+    }
+    for (const p of plans) if (p.vector && collection.metric !== 'l2') p.vector = normalize(p.vector);
+  }
+
+  private async rank(collection: CollectionRow, p: Planned): Promise<{ key: number; score: number; distance: number }[]> {
+    const depth = p.mode === 'HYBRID' ? Math.max(FUSION_DEPTH, p.limit) : p.limit;
+    const vectorHits = p.mode === 'KEYWORD' ? [] : await this.vectorSearch(collection, p, depth);
+    if (p.mode === 'VECTOR') return vectorHits.map((h) => ({ key: h.key, ...scored(collection.metric, h) }));
+    const keywordHits = await this.store.keywordSearch(collection.key, p.req.text!, depth, p.filter);
+    if (p.mode === 'KEYWORD') return withDistance(keywordHits);
+    const alpha = p.req.alpha ?? 0.5;
+    const fused = new Map<number, number>();
+    vectorHits.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + alpha / (RRF_K + rank + 1)));
+    keywordHits.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + (1 - alpha) / (RRF_K + rank + 1)));
+    return withDistance([...fused].map(([key, score]) => ({ key, score })).sort((a, b) => b.score - a.score));
+  }
+
+  /** kNN for one query: exact over the stored vectors of a selective filter, else HNSW with the filter inside. */
+  private async vectorSearch(collection: CollectionRow, p: Planned, k: number): Promise<IndexHit[]> {
+    const index = await this.indexes.get(collection);
+    if (!p.filter) return (await index.search([p.vector!], k, { ef: p.req.ef ?? undefined }))[0]!;
+    const allow = await this.store.documentKeys(collection.key, p.filter);
+    if (allow.length === 0) return [];
+    if (allow.length <= EXACT_FILTER_MAX) {
+      const rows = await this.store.getVectorsByKeys(collection.key, Array.from(allow));
+      return exactTopK(collection.metric, p.vector!, allow, rows, k);
+    }
+    // The rarer the matches, the wider the graph search must look to find k of them.
+    const share = allow.length / Math.max(1, index.size);
+    const ef = Math.min(4096, Math.max(p.req.ef ?? collection.hnsw.ef, Math.ceil((k * 4) / Math.max(share, 0.01))));
+    return (await index.search([p.vector!], k, { ef, allow }))[0]!;
+  }
+}
+
+/** Similarity score (higher is closer) and distance (smaller is closer) of an index hit. */
+function scored(metric: Metric, hit: IndexHit): { score: number; distance: number } {
+  return metric === 'l2' ? { score: 1 / (1 + hit.distance), distance: hit.distance } : { score: 1 - hit.distance, distance: hit.distance };
+}
+
+/** For rankings without a metric distance: 1 - score relative to the best hit. */
+function withDistance(hits: { key: number; score: number }[]) {
+  const best = hits[0]?.score || 1;
+  return hits.map((h) => ({ key: h.key, score: h.score, distance: 1 - h.score / best }));
+}
