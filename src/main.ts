@@ -26,7 +26,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ store: store.dialect, dataDir: config.dataDir }, 'store ready');
   const modules = await loadModuleRegistry(config, { logger });
   for (const m of modules.list()) logger.info({ module: m }, 'module ready');
-  const services = createServices(config, store, modules);
+  const services = createServices(config, store, modules, logger);
+  void services.indexes.warmUp();
   const { server, apollo } = await createHttpApp(services, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,6 +49,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           server.closeIdleConnections();
         });
         await apollo.stop();
+        await services.close();
         await modules.close();
         await store.close();
       })()),

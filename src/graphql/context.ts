@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ApiKeyScope } from '../config.js';
+import type { Hit, SearchRequest } from '../services/search.js';
 import type { Services } from '../services/services.js';
 import type { CollectionRow, DocumentRow } from '../store/types.js';
 
@@ -16,10 +17,13 @@ export interface Loaders {
   collection: DataLoader<string, CollectionRow | null>;
   /** Documents of one collection by id, batched per collection, key order, null when missing. */
   documents(collection: CollectionRow): DataLoader<string, DocumentRow | null>;
+  /** Searches of one collection within a request, run as one batch (one encoder call, one index call). */
+  search(collection: CollectionRow): DataLoader<SearchRequest, Hit[]>;
 }
 
 export function createLoaders(services: Services): Loaders {
   const perCollection = new Map<number, DataLoader<string, DocumentRow | null>>();
+  const searches = new Map<number, DataLoader<SearchRequest, Hit[]>>();
   return {
     collection: new DataLoader(async (names) => Promise.all(names.map((n) => services.collections.find(n)))),
     documents(collection) {
@@ -27,6 +31,14 @@ export function createLoaders(services: Services): Loaders {
       if (!loader) {
         loader = new DataLoader((ids) => services.documents.getByIds(collection, ids), { maxBatchSize: 1000 });
         perCollection.set(collection.key, loader);
+      }
+      return loader;
+    },
+    search(collection) {
+      let loader = searches.get(collection.key);
+      if (!loader) {
+        loader = new DataLoader((reqs) => services.search.searchMany(collection, [...reqs]), { cache: false, maxBatchSize: 100 });
+        searches.set(collection.key, loader);
       }
       return loader;
     },

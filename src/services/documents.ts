@@ -28,8 +28,8 @@ export interface UpsertReport {
 
 /** What derives from the store and must follow each committed write (the vector index). */
 export interface WriteHooks {
-  /** Called after a commit; `upserts` carries the written vectors when the write was an upsert. */
-  afterWrite?(collection: CollectionRow, upserts: { key: number; vector: Float32Array }[] | null): Promise<void>;
+  /** Called after each commit to the collection. */
+  afterWrite?(collection: CollectionRow): Promise<void>;
 }
 
 /**
@@ -97,17 +97,14 @@ export class DocumentService {
       vector: cached.get(v.hash)!,
     }));
     const outcome = await this.store.upsertDocuments(collection.key, writes);
-    await this.hooks.afterWrite?.(
-      collection,
-      outcome.written.map((w, i) => ({ key: w.key, vector: writes[i]!.vector })),
-    );
+    await this.hooks.afterWrite?.(collection);
     return { ids, errors, upserted: outcome.written.length, embedded: missing.size };
   }
 
   async delete(collection: CollectionRow, ids: string[]): Promise<number> {
     checkBatch('ids', ids.length, this.limits);
     const n = await this.store.deleteDocuments(collection.key, [...new Set(ids)]);
-    if (n > 0) await this.hooks.afterWrite?.(collection, null);
+    if (n > 0) await this.hooks.afterWrite?.(collection);
     return n;
   }
 

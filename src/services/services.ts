@@ -1,41 +1,39 @@
+import path from 'node:path';
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { ModuleRegistry } from '../modules/types.js';
-import type { CollectionRow, Store } from '../store/types.js';
-import { CollectionService, type CollectionHooks } from './collections.js';
-import { DocumentService, type WriteHooks } from './documents.js';
+import type { Store } from '../store/types.js';
+import { CollectionService } from './collections.js';
+import { DocumentService } from './documents.js';
+import { IndexManager } from './index-manager.js';
+import { SearchService } from './search.js';
 
 /** The business layer handed to the GraphQL layer (and the CLI): no graphql imports below here. */
 export interface Services {
   config: Config;
   store: Store;
   modules: ModuleRegistry;
+  indexes: IndexManager;
   collections: CollectionService;
   documents: DocumentService;
-  index: IndexView;
+  search: SearchService;
+  close(): Promise<void>;
 }
 
-/** What the API shows of a collection's vector index. */
-export interface IndexView {
-  /** Live vectors in the collection's index. */
-  indexedCount(collection: CollectionRow): Promise<number>;
-}
-
-/** Wires services over a ready store and module registry. */
-export function createServices(
-  config: Config,
-  store: Store,
-  modules: ModuleRegistry,
-  hooks: CollectionHooks & WriteHooks = {},
-  index?: IndexView,
-): Services {
-  const documents = new DocumentService(store, modules, config.limits, hooks);
+/** Wires services over a ready store and module registry; indexes live in `<dataDir>/indexes`. */
+export function createServices(config: Config, store: Store, modules: ModuleRegistry, logger: Logger): Services {
+  const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger);
+  const documents = new DocumentService(store, modules, config.limits, {
+    afterWrite: (collection) => indexes.sync(collection),
+  });
   return {
     config,
     store,
     modules,
-    collections: new CollectionService(store, modules, hooks),
+    indexes,
+    collections: new CollectionService(store, modules, { onDeleted: (c) => indexes.drop(c) }),
     documents,
-    // Without an index every stored vector counts as indexed (searches go to the store).
-    index: index ?? { indexedCount: (c) => documents.count(c) },
+    search: new SearchService(store, documents, indexes),
+    close: () => indexes.close(),
   };
 }

@@ -225,6 +225,14 @@ export type Query = {
   modules: Array<EncoderModule>;
   /** Liveness: always true when the server answers. */
   ok: Scalars['Boolean']['output'];
+  /**
+   * Nearest documents to exactly one of `text`, `vector` or `documentId` (BAD_USER_INPUT otherwise).
+   * `limit` 1-100 (default 10). `filter` restricts to matching metadata without losing results:
+   * selective filters are searched exactly, broad ones inside the HNSW search. `ef` overrides the
+   * collection's search breadth for this query. `mode` KEYWORD and HYBRID need `text`; `alpha`
+   * (0-1, default 0.5) weighs the vector ranking against the keyword ranking in HYBRID.
+   */
+  search: Array<SearchHit>;
   /** Cosine similarity matrix of every text in `a` against every text in `b` (rows follow `a`). */
   similarity: Array<Array<Scalars['Float']['output']>>;
 };
@@ -260,11 +268,40 @@ export type QueryJobArgs = {
 };
 
 
+export type QuerySearchArgs = {
+  alpha?: InputMaybe<Scalars['Float']['input']>;
+  collection: Scalars['String']['input'];
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  ef?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<Scalars['JSON']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+  mode?: InputMaybe<SearchMode>;
+  text?: InputMaybe<Scalars['String']['input']>;
+  vector?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
+
 export type QuerySimilarityArgs = {
   a: Array<Scalars['String']['input']>;
   b: Array<Scalars['String']['input']>;
   module?: InputMaybe<Scalars['String']['input']>;
 };
+
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  /** Distance in the collection's metric (1 - cosine for COSINE); for KEYWORD and HYBRID, 1 - score normalized to the best hit. */
+  distance: Scalars['Float']['output'];
+  document: Document;
+  /** Cosine similarity for VECTOR (higher is closer); BM25 for KEYWORD; the fused RRF score for HYBRID. */
+  score: Scalars['Float']['output'];
+};
+
+/** How `search` ranks: by vector similarity, by BM25 keywords, or both fused (reciprocal rank fusion). */
+export type SearchMode =
+  | 'HYBRID'
+  | 'KEYWORD'
+  | 'VECTOR';
 
 /** A document of the batch that was not written, with why. */
 export type UpsertError = {
@@ -381,6 +418,8 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'document'> & { document: ResolversTypes['Document'] }>;
+  SearchMode: SearchMode;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpsertError: ResolverTypeWrapper<UpsertError>;
   UpsertResult: ResolverTypeWrapper<UpsertResult>;
@@ -407,6 +446,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  SearchHit: Omit<SearchHit, 'document'> & { document: ResolversParentTypes['Document'] };
   String: Scalars['String']['output'];
   UpsertError: UpsertError;
   UpsertResult: UpsertResult;
@@ -511,7 +551,14 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   modules?: Resolver<Array<ResolversTypes['EncoderModule']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'collection' | 'limit' | 'mode'>>;
   similarity?: Resolver<Array<Array<ResolversTypes['Float']>>, ParentType, ContextType, RequireFields<QuerySimilarityArgs, 'a' | 'b'>>;
+}>;
+
+export type SearchHitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
+  distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type UpsertErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpsertError'] = ResolversParentTypes['UpsertError']> = ResolversObject<{
@@ -542,6 +589,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
   UpsertError?: UpsertErrorResolvers<ContextType>;
   UpsertResult?: UpsertResultResolvers<ContextType>;
 }>;

@@ -39,7 +39,7 @@ export const collectionResolvers: Resolvers = {
     },
     metric: (c) => c.metric.toUpperCase() as Metric,
     documentCount: (c, _, ctx) => ctx.services.documents.count(c),
-    indexedCount: (c, _, ctx) => ctx.services.index.indexedCount(c),
+    indexedCount: (c, _, ctx) => ctx.services.indexes.indexedCount(c),
     deletedCount: (c, _, ctx) => ctx.services.documents.countDeleted(c),
     hnsw: (c) => c.hnsw,
     createdAt: (c) => c.createdAt.toISOString(),

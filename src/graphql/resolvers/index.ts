@@ -4,8 +4,9 @@ import { collectionResolvers } from './collections.js';
 import { documentResolvers } from './documents.js';
 import { jobResolvers } from './jobs.js';
 import { moduleResolvers } from './modules.js';
+import { searchResolvers } from './search.js';
 
-const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers];
+const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers];
 
 /** All resolvers merged by type name. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>(
