@@ -1,0 +1,8 @@
+/** drizzle-kit config for the SQLite store: `npm run migrations:generate` writes migrations/sqlite. */
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './src/store/sqlite/schema.ts',
+  out: './migrations/sqlite',
+});

@@ -1,0 +1,39 @@
+/**
+ * Opens the PostgreSQL store on a pg Pool (default 10 connections; `?max=` is not parsed, use
+ * PG* environment variables or the URL for connection settings) and applies migrations/pg.
+ * Several replicas may start at once: migrations run under a session advisory lock on one
+ * dedicated connection, so only one applies them and the others then find them applied.
+ */
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { openError } from '../driver-error.js';
+import { migrationsDir } from '../migrations-dir.js';
+import type { Store } from '../types.js';
+import { LOCK_SPACE } from './db.js';
+import { PostgresStore } from './repository.js';
+
+/** Second key of the advisory lock held while migrating (first key: LOCK_SPACE). */
+const MIGRATION_LOCK = -1;
+
+/** Opens a migrated PostgreSQL store; the URL is never echoed in errors (it may hold a password). */
+export async function openPostgresStore(databaseUrl: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'semhub' });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener that
+  // would crash the process. The pool drops the client and the next query opens a fresh one.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1::int, $2::int)', [LOCK_SPACE, MIGRATION_LOCK]);
+      await migrate(drizzle({ client }), { migrationsFolder: migrationsDir('pg') });
+    } finally {
+      await client.query('select pg_advisory_unlock_all()').catch(() => {});
+      client.release();
+    }
+    return new PostgresStore(pool, drizzle({ client: pool }));
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw openError('PostgreSQL database', e);
+  }
+}

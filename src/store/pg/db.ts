@@ -1,0 +1,32 @@
+/** The drizzle handle the PostgreSQL repository works on, and shared query pieces. */
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { documents } from './schema.js';
+
+/** A node-postgres drizzle database. */
+export type PgDb = NodePgDatabase;
+
+/** A transaction of it. */
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/** The columns of a DocumentRow, in one select shape. */
+export const documentColumns = {
+  key: documents.key,
+  id: documents.id,
+  text: documents.text,
+  metadata: documents.metadata,
+  contentHash: documents.contentHash,
+  seq: documents.seq,
+  createdAt: documents.createdAt,
+  updatedAt: documents.updatedAt,
+  deletedAt: documents.deletedAt,
+};
+
+/** `excluded.<column>` in an ON CONFLICT DO UPDATE clause. */
+export const excluded = (column: { name: string }) => sql`excluded.${sql.identifier(column.name)}`;
+
+/** The next value of the store-wide change sequence (one per row it is evaluated for). */
+export const NEXT_SEQ = sql`nextval('document_seq')`;
+
+/** First key of the advisory locks this store takes (`pg_advisory_xact_lock(LOCK_SPACE, collectionKey)`). */
+export const LOCK_SPACE = 0x5e4d;

@@ -1,0 +1,93 @@
+/** Document and vector reads on PostgreSQL; "live" means deleted_at IS NULL. */
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Filter } from '../../services/filter.js';
+import type { Change, DocumentRow, PageRequest } from '../types.js';
+import { chunk } from '../upsert-plan.js';
+import { bytesToVector } from '../vector-bytes.js';
+import { documentColumns, type PgDb } from './db.js';
+import { compileFilter } from './filter.js';
+import { documents, vectors } from './schema.js';
+
+function live(collectionKey: number, filter: Filter | null, afterKey?: number): SQL | undefined {
+  return and(
+    eq(documents.collectionKey, collectionKey),
+    isNull(documents.deletedAt),
+    afterKey === undefined ? undefined : gt(documents.key, afterKey),
+    filter ? compileFilter(filter) : undefined,
+  );
+}
+
+/** Live documents for `wanted` values of `column`, returned in the order of `wanted`, null where absent. */
+export async function documentsBy<K extends string | number>(
+  db: PgDb, collectionKey: number, column: typeof documents.id | typeof documents.key, wanted: readonly K[],
+): Promise<(DocumentRow | null)[]> {
+  const found = new Map<K, DocumentRow>();
+  for (const part of chunk([...new Set(wanted)])) {
+    const rows = await db.select(documentColumns).from(documents)
+      .where(and(live(collectionKey, null), inArray(column, part)));
+    for (const r of rows) found.set((column === documents.id ? r.id : r.key) as K, r);
+  }
+  return wanted.map((k) => found.get(k) ?? null);
+}
+
+/** Store.listDocuments for PostgreSQL. */
+export async function listDocuments(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest): Promise<DocumentRow[]> {
+  return db.select(documentColumns).from(documents)
+    .where(live(collectionKey, filter, page.afterKey))
+    .orderBy(asc(documents.key)).limit(page.first);
+}
+
+/** Store.countDocuments for PostgreSQL. */
+export async function countDocuments(db: PgDb, collectionKey: number, filter: Filter | null): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(documents).where(live(collectionKey, filter));
+  return row?.n ?? 0;
+}
+
+/** Store.countDeleted for PostgreSQL. */
+export async function countDeleted(db: PgDb, collectionKey: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(documents)
+    .where(and(eq(documents.collectionKey, collectionKey), isNotNull(documents.deletedAt)));
+  return row?.n ?? 0;
+}
+
+/** Store.vectorsByContentHash for PostgreSQL. */
+export async function vectorsByContentHash(db: PgDb, collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const part of chunk([...new Set(hashes)])) {
+    const rows = await db.selectDistinctOn([documents.contentHash], { hash: documents.contentHash, vector: vectors.vector })
+      .from(documents)
+      .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+      .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.contentHash, part)));
+    for (const r of rows) out.set(r.hash, bytesToVector(r.vector));
+  }
+  return out;
+}
+
+/** Store.vectors for PostgreSQL. */
+export async function liveVectors(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+  const rows = await db.select({ key: documents.key, vector: vectors.vector }).from(documents)
+    .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+    .where(live(collectionKey, filter, page.afterKey))
+    .orderBy(asc(documents.key)).limit(page.first);
+  return rows.map((r) => ({ key: r.key, vector: bytesToVector(r.vector) }));
+}
+
+/** Store.changesSince for PostgreSQL. */
+export async function changesSince(db: PgDb, collectionKey: number, afterSeq: number, limit: number): Promise<Change[]> {
+  const rows = await db.select({ key: documents.key, seq: documents.seq, deletedAt: documents.deletedAt, vector: vectors.vector })
+    .from(documents)
+    .leftJoin(vectors, eq(vectors.documentKey, documents.key))
+    .where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)))
+    .orderBy(asc(documents.seq)).limit(limit);
+  return rows.map((r) => {
+    const deleted = r.deletedAt !== null;
+    return { key: r.key, seq: r.seq, deleted, vector: deleted || !r.vector ? null : bytesToVector(r.vector) };
+  });
+}
+
+/** Store.maxSeq for PostgreSQL. */
+export async function maxSeq(db: PgDb, collectionKey: number): Promise<number> {
+  const [row] = await db.select({ seq: sql<number>`coalesce(max(${documents.seq}), 0)`.mapWith(Number) })
+    .from(documents).where(eq(documents.collectionKey, collectionKey));
+  return row?.seq ?? 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * Document writes on PostgreSQL, each one transaction. Ordering: a write first takes the
+ * transaction-scoped advisory lock of its collection, then draws seq values (nextval), then
+ * commits and releases. Writers of one collection therefore commit in seq order, so a reader of
+ * `changesSince(c, s)` never later sees a commit with a seq at or below one it already read
+ * (a bare sequence gives no such promise: a low nextval may commit after a high one).
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { notFound } from '../../errors.js';
+import { COLLECTION_MISSING } from '../rows.js';
+import type { DocumentWrite, UpsertOutcome } from '../types.js';
+import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow, type WrittenRow } from '../upsert-plan.js';
+import { vectorToBytes } from '../vector-bytes.js';
+import { excluded, LOCK_SPACE, NEXT_SEQ, type PgDb, type PgTx } from './db.js';
+import { collections, documents, vectors } from './schema.js';
+
+/** Serializes the writers of one collection until the transaction ends. */
+async function lockCollection(tx: PgTx, collectionKey: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${collectionKey}::int)`);
+}
+
+/** Store.upsertDocuments for PostgreSQL. */
+export async function upsertDocuments(db: PgDb, collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome> {
+  if (docs.length === 0) return { written: [] };
+  const winners = lastWins(docs);
+  return db.transaction(async (tx) => {
+    await lockCollection(tx, collectionKey);
+    // FOR SHARE holds off a concurrent deleteCollection until this write commits.
+    const [coll] = await tx.select({ dims: collections.dims }).from(collections)
+      .where(eq(collections.key, collectionKey)).for('share');
+    if (!coll) throw notFound(COLLECTION_MISSING);
+    checkWrites(winners, coll.dims);
+    const prior = new Map<string, PriorRow>();
+    for (const ids of chunk(winners.map((d) => d.id))) {
+      const rows = await tx
+        .select({ id: documents.id, key: documents.key, text: documents.text, metadata: documents.metadata, deletedAt: documents.deletedAt })
+        .from(documents)
+        .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.id, ids)));
+      for (const r of rows) prior.set(r.id, r);
+    }
+    const now = new Date();
+    const written = new Map<string, WrittenRow>();
+    for (const part of chunk(winners)) {
+      const rows = await tx
+        .insert(documents)
+        .values(part.map((d) => ({
+          collectionKey, id: d.id, text: d.text, metadata: d.metadata, contentHash: d.contentHash,
+          seq: NEXT_SEQ, createdAt: now, updatedAt: now, deletedAt: null,
+        })))
+        .onConflictDoUpdate({
+          target: [documents.collectionKey, documents.id],
+          set: {
+            text: excluded(documents.text),
+            metadata: excluded(documents.metadata),
+            contentHash: excluded(documents.contentHash),
+            seq: excluded(documents.seq),
+            updatedAt: excluded(documents.updatedAt),
+            deletedAt: null,
+          },
+        })
+        .returning({ id: documents.id, key: documents.key, seq: documents.seq });
+      for (const r of rows) written.set(r.id, { key: r.key, seq: r.seq });
+    }
+    for (const part of chunk(winners)) {
+      await tx.insert(vectors)
+        .values(part.map((d) => ({ documentKey: written.get(d.id)!.key, vector: vectorToBytes(d.vector) })))
+        .onConflictDoUpdate({ target: vectors.documentKey, set: { vector: excluded(vectors.vector) } });
+    }
+    return upsertOutcome(docs, winners, prior, written);
+  });
+}
+
+/** Store.deleteDocuments for PostgreSQL: soft delete, one new seq per live document. */
+export async function deleteDocuments(db: PgDb, collectionKey: number, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    await lockCollection(tx, collectionKey);
+    const now = new Date();
+    let n = 0;
+    for (const part of chunk([...new Set(ids)])) {
+      const rows = await tx.update(documents)
+        .set({ deletedAt: now, updatedAt: now, seq: NEXT_SEQ })
+        .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.id, part), isNull(documents.deletedAt)))
+        .returning({ key: documents.key });
+      n += rows.length;
+    }
+    return n;
+  });
+}

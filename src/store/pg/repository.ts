@@ -1,0 +1,143 @@
+/**
+ * The PostgreSQL Store (pg Pool via drizzle). Each call takes a pooled connection; writes run in
+ * one transaction each and serialize per collection (see documents-write.ts), so concurrent
+ * callers and replicas never lose writes and seq order is commit order within a collection.
+ */
+import { asc, count, eq, gt } from 'drizzle-orm';
+import type pg from 'pg';
+import { conflict } from '../../errors.js';
+import type { Filter } from '../../services/filter.js';
+import { guard, isUniqueViolation } from '../driver-error.js';
+import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '../rows.js';
+import type { CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store } from '../types.js';
+import type { PgDb } from './db.js';
+import * as read from './documents-read.js';
+import { deleteDocuments, upsertDocuments } from './documents-write.js';
+import { collections, documents, jobs } from './schema.js';
+
+/** Store on a pg Pool; build it with `openPostgresStore` (pg/client.ts). */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  private closed = false;
+
+  constructor(private readonly pool: pg.Pool, private readonly db: PgDb) {}
+
+  createCollection(c: NewCollection): Promise<CollectionRow> {
+    return guard('createCollection', async () => {
+      try {
+        const [row] = await this.db.insert(collections).values(collectionValues(c, new Date())).returning();
+        return toCollectionRow(row!);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
+        throw e;
+      }
+    });
+  }
+
+  getCollection(name: string): Promise<CollectionRow | null> {
+    return guard('getCollection', async () => {
+      const [row] = await this.db.select().from(collections).where(eq(collections.name, name));
+      return row ? toCollectionRow(row) : null;
+    });
+  }
+
+  listCollections(page: PageRequest): Promise<CollectionRow[]> {
+    return guard('listCollections', async () => {
+      const rows = await this.db.select().from(collections)
+        .where(page.afterKey === undefined ? undefined : gt(collections.key, page.afterKey))
+        .orderBy(asc(collections.key)).limit(page.first);
+      return rows.map(toCollectionRow);
+    });
+  }
+
+  countCollections(): Promise<number> {
+    return guard('countCollections', async () => {
+      const [row] = await this.db.select({ n: count() }).from(collections);
+      return row?.n ?? 0;
+    });
+  }
+
+  deleteCollection(name: string): Promise<boolean> {
+    return guard('deleteCollection', async () => {
+      const rows = await this.db.delete(collections).where(eq(collections.name, name)).returning({ key: collections.key });
+      return rows.length > 0;
+    });
+  }
+
+  upsertDocuments(collectionKey: number, docs: DocumentWrite[]) {
+    return guard('upsertDocuments', () => upsertDocuments(this.db, collectionKey, docs));
+  }
+
+  deleteDocuments(collectionKey: number, ids: string[]) {
+    return guard('deleteDocuments', () => deleteDocuments(this.db, collectionKey, ids));
+  }
+
+  getDocumentsByIds(collectionKey: number, ids: string[]) {
+    return guard('getDocumentsByIds', () => read.documentsBy(this.db, collectionKey, documents.id, ids));
+  }
+
+  getDocumentsByKeys(collectionKey: number, keys: number[]) {
+    return guard('getDocumentsByKeys', () => read.documentsBy(this.db, collectionKey, documents.key, keys));
+  }
+
+  listDocuments(collectionKey: number, filter: Filter | null, page: PageRequest) {
+    return guard('listDocuments', () => read.listDocuments(this.db, collectionKey, filter, page));
+  }
+
+  countDocuments(collectionKey: number, filter: Filter | null = null) {
+    return guard('countDocuments', () => read.countDocuments(this.db, collectionKey, filter));
+  }
+
+  countDeleted(collectionKey: number) {
+    return guard('countDeleted', () => read.countDeleted(this.db, collectionKey));
+  }
+
+  vectorsByContentHash(collectionKey: number, hashes: string[]) {
+    return guard('vectorsByContentHash', () => read.vectorsByContentHash(this.db, collectionKey, hashes));
+  }
+
+  vectors(collectionKey: number, filter: Filter | null, page: PageRequest) {
+    return guard('vectors', () => read.liveVectors(this.db, collectionKey, filter, page));
+  }
+
+  changesSince(collectionKey: number, afterSeq: number, limit: number) {
+    return guard('changesSince', () => read.changesSince(this.db, collectionKey, afterSeq, limit));
+  }
+
+  maxSeq(collectionKey: number) {
+    return guard('maxSeq', () => read.maxSeq(this.db, collectionKey));
+  }
+
+  createJob(job: { id: string; kind: string; collectionKey: number | null; params: Record<string, unknown> }): Promise<JobRow> {
+    return guard('createJob', async () => {
+      const now = new Date();
+      const [row] = await this.db.insert(jobs).values({
+        ...job, status: 'PENDING', progress: 0, result: null, error: null, createdAt: now, updatedAt: now,
+      }).returning();
+      return toJobRow(row!);
+    });
+  }
+
+  /** Applies `patch` and bumps updatedAt; a job that no longer exists (collection deleted) is ignored. */
+  updateJob(id: string, patch: Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>): Promise<void> {
+    return guard('updateJob', async () => {
+      await this.db.update(jobs).set({ ...patch, updatedAt: new Date() }).where(eq(jobs.id, id));
+    });
+  }
+
+  getJob(id: string): Promise<JobRow | null> {
+    return guard('getJob', async () => {
+      const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
+      return row ? toJobRow(row) : null;
+    });
+  }
+
+  /** Ends the pool after its clients finish their current queries. Idempotent. */
+  close(): Promise<void> {
+    return guard('close', async () => {
+      if (this.closed) return;
+      this.closed = true;
+      await this.pool.end();
+    });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * PostgreSQL tables of the store (drizzle-orm pg-core). Migrations under migrations/pg are
+ * generated from this file by drizzle-kit (`npm run migrations:generate`); never edit them by hand.
+ * Timestamps are timestamptz; JSON is jsonb; vectors are little-endian float32 bytea.
+ * The SQLite twin is ../sqlite/schema.ts: keep the two in step.
+ */
+import {
+  bigint,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** bytea as a Node Buffer (drizzle-orm 0.45 has no built-in bytea column). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The store-wide document change sequence (`documents.seq`), one nextval per write. */
+export const documentSeq = pgSequence('document_seq');
+
+/** One row per collection; the module binding and HNSW build parameters travel with it. */
+export const collections = pgTable('collections', {
+  key: integer('key').primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull().unique(),
+  moduleName: text('module_name').notNull(),
+  moduleVersion: text('module_version').notNull(),
+  moduleSha256: text('module_sha256').notNull(),
+  dims: integer('dims').notNull(),
+  metric: text('metric', { enum: ['cosine', 'ip', 'l2'] }).notNull(),
+  hnswM: integer('hnsw_m').notNull(),
+  hnswEfConstruction: integer('hnsw_ef_construction').notNull(),
+  hnswEf: integer('hnsw_ef').notNull(),
+  createdAt: tstz('created_at').notNull(),
+});
+
+/**
+ * Documents; `key` is the stable vector-index label, `seq` the store-wide change sequence.
+ * `key` is bigint because INSERT .. ON CONFLICT draws an identity value even when it updates.
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    key: bigint('key', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    text: text('text').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    contentHash: text('content_hash').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: tstz('created_at').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+    deletedAt: tstz('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('documents_collection_id_uq').on(t.collectionKey, t.id),
+    index('documents_collection_seq_idx').on(t.collectionKey, t.seq),
+    index('documents_collection_hash_idx').on(t.collectionKey, t.contentHash),
+    index('documents_collection_key_idx').on(t.collectionKey, t.key),
+  ],
+);
+
+/** One vector per document, written in the same transaction as the document. */
+export const vectors = pgTable('vectors', {
+  documentKey: bigint('document_key', { mode: 'number' })
+    .primaryKey()
+    .references(() => documents.key, { onDelete: 'cascade' }),
+  vector: bytea('vector').notNull(),
+});
+
+/** Background jobs (clustering, training, re-embedding); params/result are JSON objects. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    collectionKey: integer('collection_key').references(() => collections.key, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    progress: doublePrecision('progress').notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdAt: tstz('created_at').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [index('jobs_collection_idx').on(t.collectionKey)],
+);

@@ -1,0 +1,135 @@
+/**
+ * The SQLite Store (better-sqlite3 via drizzle). better-sqlite3 is synchronous and this store owns
+ * one connection, so every call runs to completion before the next starts: concurrent async
+ * callers cannot interleave inside a transaction, and writes are never lost to races.
+ */
+import type Database from 'better-sqlite3';
+import { asc, count, eq, gt } from 'drizzle-orm';
+import { conflict } from '../../errors.js';
+import type { Filter } from '../../services/filter.js';
+import { guard, isUniqueViolation } from '../driver-error.js';
+import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '../rows.js';
+import type { CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store } from '../types.js';
+import type { SqliteDb } from './db.js';
+import * as read from './documents-read.js';
+import { deleteDocuments, upsertDocuments } from './documents-write.js';
+import { collections, documents, jobs } from './schema.js';
+
+/** Store on one better-sqlite3 connection; build it with `openSqliteStore` (sqlite/client.ts). */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+
+  constructor(private readonly client: Database.Database, private readonly db: SqliteDb) {}
+
+  createCollection(c: NewCollection): Promise<CollectionRow> {
+    return guard('createCollection', () => {
+      try {
+        const row = this.db.insert(collections).values(collectionValues(c, new Date())).returning().get();
+        return toCollectionRow(row);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
+        throw e;
+      }
+    });
+  }
+
+  getCollection(name: string): Promise<CollectionRow | null> {
+    return guard('getCollection', () => {
+      const row = this.db.select().from(collections).where(eq(collections.name, name)).get();
+      return row ? toCollectionRow(row) : null;
+    });
+  }
+
+  listCollections(page: PageRequest): Promise<CollectionRow[]> {
+    return guard('listCollections', () =>
+      this.db.select().from(collections)
+        .where(page.afterKey === undefined ? undefined : gt(collections.key, page.afterKey))
+        .orderBy(asc(collections.key)).limit(page.first).all().map(toCollectionRow));
+  }
+
+  countCollections(): Promise<number> {
+    return guard('countCollections', () => this.db.select({ n: count() }).from(collections).get()?.n ?? 0);
+  }
+
+  deleteCollection(name: string): Promise<boolean> {
+    return guard('deleteCollection', () =>
+      this.db.delete(collections).where(eq(collections.name, name)).run().changes > 0);
+  }
+
+  upsertDocuments(collectionKey: number, docs: DocumentWrite[]) {
+    return guard('upsertDocuments', () => upsertDocuments(this.db, collectionKey, docs));
+  }
+
+  deleteDocuments(collectionKey: number, ids: string[]) {
+    return guard('deleteDocuments', () => deleteDocuments(this.db, collectionKey, ids));
+  }
+
+  getDocumentsByIds(collectionKey: number, ids: string[]) {
+    return guard('getDocumentsByIds', () => read.documentsBy(this.db, collectionKey, documents.id, ids));
+  }
+
+  getDocumentsByKeys(collectionKey: number, keys: number[]) {
+    return guard('getDocumentsByKeys', () => read.documentsBy(this.db, collectionKey, documents.key, keys));
+  }
+
+  listDocuments(collectionKey: number, filter: Filter | null, page: PageRequest) {
+    return guard('listDocuments', () => read.listDocuments(this.db, collectionKey, filter, page));
+  }
+
+  countDocuments(collectionKey: number, filter: Filter | null = null) {
+    return guard('countDocuments', () => read.countDocuments(this.db, collectionKey, filter));
+  }
+
+  countDeleted(collectionKey: number) {
+    return guard('countDeleted', () => read.countDeleted(this.db, collectionKey));
+  }
+
+  vectorsByContentHash(collectionKey: number, hashes: string[]) {
+    return guard('vectorsByContentHash', () => read.vectorsByContentHash(this.db, collectionKey, hashes));
+  }
+
+  vectors(collectionKey: number, filter: Filter | null, page: PageRequest) {
+    return guard('vectors', () => read.liveVectors(this.db, collectionKey, filter, page));
+  }
+
+  changesSince(collectionKey: number, afterSeq: number, limit: number) {
+    return guard('changesSince', () => read.changesSince(this.db, collectionKey, afterSeq, limit));
+  }
+
+  maxSeq(collectionKey: number) {
+    return guard('maxSeq', () => read.maxSeq(this.db, collectionKey));
+  }
+
+  createJob(job: { id: string; kind: string; collectionKey: number | null; params: Record<string, unknown> }): Promise<JobRow> {
+    return guard('createJob', () => {
+      const now = new Date();
+      const row = this.db.insert(jobs).values({
+        ...job, status: 'PENDING', progress: 0, result: null, error: null, createdAt: now, updatedAt: now,
+      }).returning().get();
+      return toJobRow(row);
+    });
+  }
+
+  /** Applies `patch` and bumps updatedAt; a job that no longer exists (collection deleted) is ignored. */
+  updateJob(id: string, patch: Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>): Promise<void> {
+    return guard('updateJob', () => {
+      this.db.update(jobs).set({ ...patch, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
+    });
+  }
+
+  getJob(id: string): Promise<JobRow | null> {
+    return guard('getJob', () => {
+      const row = this.db.select().from(jobs).where(eq(jobs.id, id)).get();
+      return row ? toJobRow(row) : null;
+    });
+  }
+
+  /** Closes the connection (a WAL checkpoint runs on close). Idempotent. */
+  close(): Promise<void> {
+    return guard('close', () => {
+      if (!this.client.open) return;
+      this.client.pragma('optimize');
+      this.client.close();
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * SQLite tables of the store (drizzle-orm sqlite-core). Migrations under migrations/sqlite are
+ * generated from this file by drizzle-kit (`npm run migrations:generate`); never edit them by hand.
+ * Timestamps are integer milliseconds; JSON is text; vectors are little-endian float32 blobs.
+ * The PostgreSQL twin is ../pg/schema.ts: keep the two in step.
+ */
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** One row per collection; the module binding and HNSW build parameters travel with it. */
+export const collections = sqliteTable('collections', {
+  key: integer('key').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  moduleName: text('module_name').notNull(),
+  moduleVersion: text('module_version').notNull(),
+  moduleSha256: text('module_sha256').notNull(),
+  dims: integer('dims').notNull(),
+  metric: text('metric', { enum: ['cosine', 'ip', 'l2'] }).notNull(),
+  hnswM: integer('hnsw_m').notNull(),
+  hnswEfConstruction: integer('hnsw_ef_construction').notNull(),
+  hnswEf: integer('hnsw_ef').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Documents; `key` is the stable vector-index label, `seq` the store-wide change sequence. */
+export const documents = sqliteTable(
+  'documents',
+  {
+    key: integer('key').primaryKey({ autoIncrement: true }),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    text: text('text').notNull(),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    contentHash: text('content_hash').notNull(),
+    seq: integer('seq').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('documents_collection_id_uq').on(t.collectionKey, t.id),
+    index('documents_collection_seq_idx').on(t.collectionKey, t.seq),
+    index('documents_collection_hash_idx').on(t.collectionKey, t.contentHash),
+    index('documents_collection_key_idx').on(t.collectionKey, t.key),
+  ],
+);
+
+/** One vector per document, written in the same transaction as the document. */
+export const vectors = sqliteTable('vectors', {
+  documentKey: integer('document_key')
+    .primaryKey()
+    .references(() => documents.key, { onDelete: 'cascade' }),
+  vector: blob('vector', { mode: 'buffer' }).notNull(),
+});
+
+/** Background jobs (clustering, training, re-embedding); params/result are JSON objects. */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    collectionKey: integer('collection_key').references(() => collections.key, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    progress: real('progress').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('jobs_collection_idx').on(t.collectionKey)],
+);
+
+/**
+ * Named counters; the row 'seq' holds the last document change sequence handed out. It is bumped
+ * inside each write transaction (SQLite has no sequences), so seq order is commit order.
+ */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
