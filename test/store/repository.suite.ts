@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
+import { searchTests } from './suite-search.js';
 import { bytesOf, doc, newCollection, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
 
 /** Registers the whole suite for the dialect `name`. */
@@ -94,6 +95,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
 
     documentTests(ctx);
     filterTests(ctx);
+    searchTests(ctx);
 
     describe('jobs', () => {
       it('creates, updates and reads jobs', async () => {

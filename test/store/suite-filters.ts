@@ -1,7 +1,7 @@
 /**
  * The filter part of the store suite: one table of documents, one table of filters; for each
- * filter the store's SQL (listDocuments, countDocuments, vectors) must select exactly the
- * documents that the in-memory `matches()` selects.
+ * filter the store's SQL (listDocuments, countDocuments, vectors, documentKeys, keywordSearch)
+ * must select exactly the documents that the in-memory `matches()` selects.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matches, parseFilter } from '../../src/services/filter.js';
@@ -78,7 +78,12 @@ export function filterTests(ctx: SuiteContext): void {
       expect(docs.map((d) => d.id)).toEqual(expected);
       expect(await store.countDocuments(coll.key, filter)).toBe(expected.length);
       const vecs = await store.vectors(coll.key, filter, { first: 100 });
-      expect(vecs.map((v) => v.key)).toEqual(expected.map((id) => keyOf.get(Number(id.slice(1)))));
+      const expectedKeys = expected.map((id) => keyOf.get(Number(id.slice(1)))!);
+      expect(vecs.map((v) => v.key)).toEqual(expectedKeys);
+      expect(Array.from(await store.documentKeys(coll.key, filter))).toEqual(expectedKeys);
+      // Every live text holds "doc"; the deleted one holds "gone" and must not come back.
+      const hits = await store.keywordSearch(coll.key, 'doc gone', 100, filter);
+      expect(hits.map((h) => h.key).sort((a, b) => a - b)).toEqual([...expectedKeys].sort((a, b) => a - b));
     });
 
     it('pages a filtered listing by key', async () => {

@@ -12,6 +12,7 @@ import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '.
 import type { CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store } from '../types.js';
 import type { PgDb } from './db.js';
 import * as read from './documents-read.js';
+import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
 import { collections, documents, jobs } from './schema.js';
 
@@ -106,6 +107,18 @@ export class PostgresStore implements Store {
 
   maxSeq(collectionKey: number) {
     return guard('maxSeq', () => read.maxSeq(this.db, collectionKey));
+  }
+
+  getVectorsByKeys(collectionKey: number, keys: number[]) {
+    return guard('getVectorsByKeys', () => search.vectorsByKeys(this.db, collectionKey, keys));
+  }
+
+  documentKeys(collectionKey: number, filter: Filter | null) {
+    return guard('documentKeys', () => search.documentKeys(this.db, collectionKey, filter));
+  }
+
+  keywordSearch(collectionKey: number, query: string, limit: number, filter: Filter | null) {
+    return guard('keywordSearch', () => search.keywordSearch(this.db, collectionKey, query, limit, filter));
   }
 
   createJob(job: { id: string; kind: string; collectionKey: number | null; params: Record<string, unknown> }): Promise<JobRow> {

@@ -4,6 +4,7 @@
  * Timestamps are timestamptz; JSON is jsonb; vectors are little-endian float32 bytea.
  * The SQLite twin is ../sqlite/schema.ts: keep the two in step.
  */
+import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
   customType,
@@ -22,6 +23,18 @@ import {
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'bytea',
 });
+
+/** tsvector, written only by PostgreSQL (a generated column); drizzle never selects it by default. */
+const tsvector = customType<{ data: string; driverData: string }>({
+  dataType: () => 'tsvector',
+});
+
+/**
+ * Characters of `documents.text` that full-text search indexes. to_tsvector refuses more than
+ * 1 MiB of distinct lexeme bytes, so an unbounded document (SEMHUB_MAX_TEXT_BYTES allows 16 MiB)
+ * would make its upsert fail; 200,000 characters are at most 800 KB of UTF-8.
+ */
+export const SEARCH_TEXT_CHARS = 200_000;
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -46,6 +59,8 @@ export const collections = pgTable('collections', {
 /**
  * Documents; `key` is the stable vector-index label, `seq` the store-wide change sequence.
  * `key` is bigint because INSERT .. ON CONFLICT draws an identity value even when it updates.
+ * `searchVector` is the english tsvector of the text (its first SEARCH_TEXT_CHARS characters),
+ * generated and stored by PostgreSQL in the same row write, GIN-indexed for keywordSearch.
  */
 export const documents = pgTable(
   'documents',
@@ -62,12 +77,17 @@ export const documents = pgTable(
     createdAt: tstz('created_at').notNull(),
     updatedAt: tstz('updated_at').notNull(),
     deletedAt: tstz('deleted_at'),
+    searchVector: tsvector('search_vector')
+      .generatedAlwaysAs((): SQL => sql`to_tsvector('english'::regconfig, left(${documents.text}, ${sql.raw(String(SEARCH_TEXT_CHARS))}))`),
   },
   (t) => [
     uniqueIndex('documents_collection_id_uq').on(t.collectionKey, t.id),
     index('documents_collection_seq_idx').on(t.collectionKey, t.seq),
     index('documents_collection_hash_idx').on(t.collectionKey, t.contentHash),
     index('documents_collection_key_idx').on(t.collectionKey, t.key),
+    // Live keys of a collection in key order (index-only when the visibility map allows).
+    index('documents_live_key_idx').on(t.collectionKey, t.key).where(sql`deleted_at IS NULL`),
+    index('documents_search_idx').using('gin', t.searchVector),
   ],
 );
 

@@ -3,7 +3,15 @@
  * generated from this file by drizzle-kit (`npm run migrations:generate`); never edit them by hand.
  * Timestamps are integer milliseconds; JSON is text; vectors are little-endian float32 blobs.
  * The PostgreSQL twin is ../pg/schema.ts: keep the two in step.
+ *
+ * Full-text search lives outside drizzle's view: migrations/sqlite/0002_documents_fts.sql (a
+ * custom migration) creates the FTS5 table `documents_fts` (external content over
+ * documents.text, rowid = documents.key, live documents only) and the triggers on `documents` that
+ * keep it in step inside every write transaction. A future migration that rebuilds `documents`
+ * (drizzle-kit's __new_documents copy for column changes) drops those triggers with the old
+ * table: it must recreate them (see search-read.ts and that migration) and keep keys unchanged.
  */
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per collection; the module binding and HNSW build parameters travel with it. */
@@ -43,6 +51,8 @@ export const documents = sqliteTable(
     index('documents_collection_seq_idx').on(t.collectionKey, t.seq),
     index('documents_collection_hash_idx').on(t.collectionKey, t.contentHash),
     index('documents_collection_key_idx').on(t.collectionKey, t.key),
+    // Live keys of a collection in key order without touching the table: search allow-lists.
+    index('documents_live_key_idx').on(t.collectionKey, t.key).where(sql`deleted_at IS NULL`),
   ],
 );
 

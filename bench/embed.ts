@@ -1,0 +1,177 @@
+/**
+ * `semhub bench embed`: embedding throughput and STS-B quality of semhub's encoder against the
+ * plain reference pipeline, in one run on the same machine and the same unique STS-B dev sentences.
+ * - peer "tfjs-wasm-single-thread-batch32": `UniversalSentenceEncoder.embed` of
+ *   @tensorflow-models/universal-sentence-encoder (its Tokenizer and sparse input), on the tfjs
+ *   wasm backend in this thread, batches of 32 in file order.
+ * - semhub: loadEncoder with a pool of one worker per core, length buckets, cache cleared first.
+ * Each side runs `--rounds` times (default 2), alternating; the best round of each counts, which
+ * damps noise from other load on a shared machine. Quality: the smallest cosine between the two
+ * sides' vectors of a sentence, and each side's Spearman between gold score and pair cosine.
+ * Run directly: `npx tsx bench/embed.ts [--json] [--rounds N] [--workers N] [--budget T]`.
+ */
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer, UniversalSentenceEncoder } from '@tensorflow-models/universal-sentence-encoder';
+import { selectBackend } from '../src/modules/backends.js';
+import { loadEncoder } from '../src/modules/encoder.js';
+import { loadGraphModelFromDir } from '../src/modules/fileIOHandler.js';
+import { dot } from '../src/modules/similarity.js';
+import { readVocabulary } from '../src/modules/tokenizer.js';
+import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from '../src/modules/useLite.js';
+import { loadSts, type StsPair } from './datasets.js';
+
+const PEER = 'tfjs-wasm-single-thread-batch32';
+const PEER_BATCH = 32;
+
+export interface BenchEmbedOptions {
+  json: boolean;
+  rounds?: number;
+  workers?: number;
+  tokenBudget?: number;
+}
+
+/** Runs the embed benchmark, prints one JSON line (or a short report) and returns the figures. */
+export async function benchEmbed(opts: BenchEmbedOptions): Promise<object> {
+  const pairs = loadSts('dev');
+  if (!pairs) throw new Error('bench embed: STS-B dev (stsbenchmark/sts-dev.csv) is missing from the evaluation data folder');
+  const sentences = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const rounds = opts.rounds ?? 2;
+  const workers = opts.workers ?? (os.availableParallelism?.() ?? os.cpus().length);
+  const dir = bundledUseLiteDir();
+
+  const backend = await selectBackend('wasm');
+  const use = new UniversalSentenceEncoder();
+  const model = await loadGraphModelFromDir(dir);
+  // The reference class, given the bundled files: its load() fetches over HTTP only.
+  Object.assign(use, { model, tokenizer: new Tokenizer(await readVocabulary(dir)) });
+  const encoder = await loadEncoder({
+    name: USE_LITE_NAME, version: USE_LITE_VERSION, dir, sha256: '', source: 'bundled', inputKind: 'sparse-sentencepiece',
+    backend: 'wasm', workers, maxBatch: 64, queueMax: 1_000_000, tokenBudget: opts.tokenBudget,
+  });
+
+  const peerRun = async () => {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < sentences.length; i += PEER_BATCH) {
+      const t = await use.embed(sentences.slice(i, i + PEER_BATCH));
+      const flat = (await t.data()) as Float32Array;
+      t.dispose();
+      for (let r = 0; r < flat.length / 512; r++) out.push(flat.slice(r * 512, (r + 1) * 512));
+    }
+    return out;
+  };
+  const semhubRun = async () => {
+    encoder.clearCache();
+    return encoder.embed(sentences);
+  };
+
+  // Warm both up (first runs grow wasm memory and JIT the tokenizer), then clear the cache.
+  (await use.embed(sentences.slice(0, PEER_BATCH))).dispose();
+  await encoder.embed(sentences.slice(0, 64));
+  let peerBest = Infinity;
+  let semhubBest = Infinity;
+  let peerCpu = Infinity;
+  let semhubCpu = Infinity;
+  let peerVecs: Float32Array[] = [];
+  let semhubVecs: Float32Array[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let t0 = performance.now();
+    let c0 = cpuMs();
+    peerVecs = await peerRun();
+    peerBest = Math.min(peerBest, performance.now() - t0);
+    peerCpu = Math.min(peerCpu, cpuMs() - c0);
+    t0 = performance.now();
+    c0 = cpuMs();
+    semhubVecs = await semhubRun();
+    semhubBest = Math.min(semhubBest, performance.now() - t0);
+    semhubCpu = Math.min(semhubCpu, cpuMs() - c0);
+  }
+  const stats = encoder.stats();
+  await encoder.close();
+  model.dispose();
+
+  let minCos = Infinity;
+  sentences.forEach((_, i) => (minCos = Math.min(minCos, dot(peerVecs[i]!, semhubVecs[i]!))));
+  const index = new Map(sentences.map((s, i) => [s, i]));
+  const result = {
+    bench: 'embed',
+    peer: PEER,
+    sentences: sentences.length,
+    peer_sentences_per_s: round((sentences.length / peerBest) * 1000, 1),
+    semhub_sentences_per_s: round((sentences.length / semhubBest) * 1000, 1),
+    speedup: round(peerBest / semhubBest, 2),
+    min_cosine_vs_peer: round(minCos, 6),
+    sts_dev_spearman: round(stsSpearman(pairs, semhubVecs, index), 4),
+    peer_sts_dev_spearman: round(stsSpearman(pairs, peerVecs, index), 4),
+    backend,
+    workers,
+    // CPU time (all threads) per sentence: the cost, whatever else the machine is running.
+    peer_cpu_ms_per_sentence: round(peerCpu / sentences.length, 3),
+    semhub_cpu_ms_per_sentence: round(semhubCpu / sentences.length, 3),
+  };
+  if (opts.json) console.log(JSON.stringify(result));
+  else {
+    console.log(`embed: ${result.sentences} unique STS-B dev sentences, best of ${rounds} rounds`);
+    console.log(`  peer ${PEER}: ${result.peer_sentences_per_s}/s, Spearman ${result.peer_sts_dev_spearman}`);
+    console.log(`  semhub (${workers} workers, ${backend}): ${result.semhub_sentences_per_s}/s, Spearman ${result.sts_dev_spearman}`);
+    console.log(`  cpu ms per sentence: peer ${result.peer_cpu_ms_per_sentence}, semhub ${result.semhub_cpu_ms_per_sentence}`);
+    console.log(`  speedup ${result.speedup}x, min cosine vs peer ${result.min_cosine_vs_peer}; ${stats.batches} batches, largest ${stats.largestBatch}`);
+  }
+  return result;
+}
+
+/** CPU time of this process, all threads, in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Spearman correlation between gold STS scores and the cosine of each pair's vectors. */
+export function stsSpearman(pairs: StsPair[], vectors: Float32Array[], index: Map<string, number>): number {
+  const gold = pairs.map((p) => p.score);
+  const cos = pairs.map((p) => dot(vectors[index.get(p.a)!]!, vectors[index.get(p.b)!]!));
+  return spearman(gold, cos);
+}
+
+/** Spearman's rho: Pearson correlation of ranks (ties get their average rank). */
+export function spearman(x: number[], y: number[]): number {
+  return pearson(ranks(x), ranks(y));
+}
+
+function ranks(v: number[]): number[] {
+  const order = v.map((_, i) => i).sort((a, b) => v[a]! - v[b]!);
+  const r = new Array<number>(v.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && v[order[j + 1]!] === v[order[i]!]) j++;
+    for (let k = i; k <= j; k++) r[order[k]!] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return r;
+}
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const argv = process.argv.slice(2);
+  const num = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : undefined;
+  };
+  await benchEmbed({ json: argv.includes('--json'), rounds: num('rounds'), workers: num('workers'), tokenBudget: num('budget') });
+}

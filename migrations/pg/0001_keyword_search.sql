@@ -1,0 +1,3 @@
+ALTER TABLE "documents" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (to_tsvector('english'::regconfig, left("documents"."text", 200000))) STORED;--> statement-breakpoint
+CREATE INDEX "documents_live_key_idx" ON "documents" USING btree ("collection_key","key") WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX "documents_search_idx" ON "documents" USING gin ("search_vector");

@@ -1,0 +1,1 @@
+CREATE INDEX `documents_live_key_idx` ON `documents` (`collection_key`,`key`) WHERE deleted_at IS NULL;

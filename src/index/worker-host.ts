@@ -1,0 +1,147 @@
+/**
+ * The main thread's handle on one index worker: request ids, pending calls, transfer lists and
+ * crash handling. One host serves many collection indexes; `IndexHost.shared()` is the
+ * process-wide default. The worker is unref'd while idle, so it never keeps a process alive.
+ */
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Reply, Request } from './protocol.js';
+
+/** Raised for every call pending on, or made after, a worker that crashed or was terminated. */
+export class IndexWorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexWorkerError';
+  }
+}
+
+/** A request without its id (the host assigns it). */
+type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/** Where tsx's ESM API lives, for registering tsx inside a worker. */
+function tsxApiUrl(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    // runners without import.meta.resolve (e.g. vitest's module runner): resolve through the package
+    const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+    return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
+  }
+}
+
+/** Flags that change how modules load: what a worker needs from the parent's execArgv. */
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+/** The parent's execArgv reduced to loader flags (with their values). */
+function loaderArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const flag = arg.split('=')[0]!;
+    if (!LOADER_FLAGS.has(flag)) continue;
+    out.push(arg);
+    if (!arg.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
+  }
+  return out;
+}
+
+/** A worker with the parent's execArgv, or only its loader flags when the rest are process-wide (e.g. --trace-gc). */
+function newWorker(entry: string | URL, eval_: boolean): Worker {
+  try {
+    return new Worker(entry, { eval: eval_, execArgv: process.execArgv });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(entry, { eval: eval_, execArgv: loaderArgv(process.execArgv) });
+  }
+}
+
+/** Starts hnsw-worker beside this file with the same extension: .ts under tsx, .js when compiled. */
+function spawnWorker(): Worker {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const file = new URL(`./hnsw-worker${ext}`, import.meta.url);
+  if (ext !== '.ts') return newWorker(file, false);
+  // tsx registers its loader on the main thread only, so the worker registers it before loading the .ts file
+  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`;
+  return newWorker(boot, true);
+}
+
+let sharedHost: IndexHost | null = null;
+
+/** One worker thread hosting indexes, with a promise per request. */
+export class IndexHost {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private nextHandle = 1;
+  private failure: IndexWorkerError | null = null;
+
+  constructor() {
+    this.worker = spawnWorker();
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => this.settle(reply));
+    this.worker.on('error', (e) => this.fail(`hnsw index worker crashed: ${e.message}`));
+    this.worker.on('exit', (code) => this.fail(`hnsw index worker exited (code ${code})`));
+  }
+
+  /** The process-wide host; a fresh one replaces a crashed one. */
+  static shared(): IndexHost {
+    if (!sharedHost || !sharedHost.alive) sharedHost = new IndexHost();
+    return sharedHost;
+  }
+
+  /** False once the worker crashed or was terminated. */
+  get alive(): boolean {
+    return this.failure === null;
+  }
+
+  /** A new index handle, unique within this worker. */
+  newHandle(): number {
+    return this.nextHandle++;
+  }
+
+  /** Sends one request; `transfer` buffers move to the worker (the sender's views become empty). */
+  call<T>(req: Outgoing, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  /** Test hook: makes the worker throw an uncaught error, as a native failure would end it. */
+  crashForTest(): Promise<void> {
+    return this.call({ op: 'crash' });
+  }
+
+  /** Ends the worker; pending and later calls reject with IndexWorkerError. */
+  async terminate(): Promise<void> {
+    if (!this.failure) this.fail('hnsw index worker was terminated');
+    await this.worker.terminate();
+  }
+
+  private settle(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(new Error(reply.error));
+  }
+
+  private fail(message: string): void {
+    if (this.failure) return;
+    this.failure = new IndexWorkerError(`${message}; its indexes are gone: reopen them (they reload from file or rebuild from the store)`);
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    this.worker.unref();
+  }
+}

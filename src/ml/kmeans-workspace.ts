@@ -1,0 +1,189 @@
+/**
+ * Where k-means keeps its state: one shared WebAssembly.Memory holding the data (rows padded to a
+ * multiple of 4 floats), per-row state, the centres, per-chunk partial results and a scratch area
+ * per thread. Rows are split into fixed chunks that depend only on (n, k, dims), never on the
+ * thread count, so partial sums reduce in the same order and results are bit-identical whether one
+ * thread or several do the work.
+ */
+import { createDots, TILE_CENTRES, TILE_ROWS, type DotsFn } from './dot-kernel.js';
+import { wasm, type WasmMemory } from './wasm-runtime.js';
+
+/** Rows per kernel call (the scratch block). */
+export const BLOCK_ROWS = 256;
+/** Rows per chunk, at least; chunks are the unit of work sharing and of deterministic reduction. */
+const MIN_CHUNK_ROWS = 2048;
+const MAX_CHUNKS = 64;
+/** Cap on the per-chunk centre sums (nChunks * k * dims * 8 bytes). */
+const CHUNK_SUM_BYTES = 64 * 2 ** 20;
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+
+/** Greedy k-means++ candidates per step, as scikit-learn: 2 + floor(ln k). */
+export function seedTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/** Sizes and byte offsets of every region. */
+export interface Layout {
+  n: number;
+  dims: number;
+  /** dims rounded up to a multiple of 4. */
+  dp: number;
+  k: number;
+  /** k rounded up to the kernel's tile. */
+  kPad: number;
+  trials: number;
+  tPad: number;
+  chunkRows: number;
+  nChunks: number;
+  threads: number;
+  bytes: number;
+  off: Record<RegionName, number>;
+  /** Per-thread scratch: gathered row indices and kernel output. */
+  scratchIdx: number[];
+  scratchOut: number[];
+}
+
+type RegionName =
+  | 'x' | 'xSq' | 'labels' | 'upper' | 'lower' | 'closest' | 'candD' | 'ident' | 'centres' | 'cSq' | 'cand'
+  | 'candSq' | 'move' | 'half' | 'chunkSums' | 'chunkSq' | 'chunkCounts' | 'chunkStats' | 'chunkPots';
+
+/** Plans the memory for n rows of `dims` floats, k centres and `threads` worker threads. */
+export function planLayout(n: number, dims: number, k: number, threads: number): Layout {
+  const dp = Math.ceil(dims / 4) * 4;
+  const kPad = Math.ceil(k / TILE_CENTRES) * TILE_CENTRES;
+  const trials = seedTrials(k);
+  const tPad = Math.ceil(trials / TILE_CENTRES) * TILE_CENTRES;
+  const bySum = Math.max(1, Math.floor(CHUNK_SUM_BYTES / (k * dp * 8)));
+  const nChunks = Math.max(1, Math.min(Math.ceil(n / MIN_CHUNK_ROWS), MAX_CHUNKS, bySum));
+  const chunkRows = Math.ceil(n / nChunks);
+  let at = 0;
+  const off = {} as Record<RegionName, number>;
+  const region = (name: RegionName, bytes: number): void => {
+    off[name] = at;
+    at += Math.ceil(bytes / 16) * 16;
+  };
+  region('x', n * dp * 4);
+  region('xSq', n * 8);
+  region('labels', n * 4);
+  region('upper', n * 8);
+  region('lower', n * 8);
+  region('closest', n * 8);
+  region('candD', trials * n * 4);
+  region('ident', (n + TILE_ROWS) * 4);
+  region('centres', kPad * dp * 4);
+  region('cSq', kPad * 8);
+  region('cand', tPad * dp * 4);
+  region('candSq', tPad * 8);
+  region('move', (k + 4) * 8);
+  region('half', k * 8);
+  region('chunkSums', nChunks * k * dp * 8);
+  region('chunkSq', nChunks * k * 8);
+  region('chunkCounts', nChunks * k * 4);
+  region('chunkStats', nChunks * 4 * 8);
+  region('chunkPots', nChunks * tPad * 8);
+  const scratchIdx: number[] = [];
+  const scratchOut: number[] = [];
+  const outRows = BLOCK_ROWS + TILE_ROWS;
+  for (let t = 0; t < threads; t++) {
+    scratchIdx.push(at);
+    at += Math.ceil(((outRows * 4) / 16)) * 16;
+    scratchOut.push(at);
+    at += Math.ceil((outRows * Math.max(kPad, tPad) * 4) / 16) * 16;
+  }
+  return { n, dims, dp, k, kPad, trials, tPad, chunkRows, nChunks, threads, bytes: at, off, scratchIdx, scratchOut };
+}
+
+/** Allocates the shared memory for a layout, or explains why it cannot. */
+export function allocateMemory(layout: Layout): WasmMemory {
+  const pages = Math.ceil(layout.bytes / PAGE);
+  if (pages > MAX_PAGES) {
+    const gib = (layout.bytes / 2 ** 30).toFixed(2);
+    throw new RangeError(
+      `kmeans needs ${gib} GiB of working memory for n=${layout.n} x dims=${layout.dims} (k=${layout.k}), ` +
+        'over the 4 GiB WebAssembly limit; cluster a sample of the rows instead',
+    );
+  }
+  if (wasm) return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  return { buffer: new SharedArrayBuffer(pages * PAGE) };
+}
+
+/** One thread's typed views of the memory, its scratch area and its kernel instance. */
+export class Workspace {
+  readonly x: Float32Array;
+  readonly xSq: Float64Array;
+  readonly labels: Int32Array;
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly closest: Float64Array;
+  readonly candD: Float32Array;
+  readonly ident: Int32Array;
+  readonly centres: Float32Array;
+  readonly cSq: Float64Array;
+  readonly cand: Float32Array;
+  readonly candSq: Float64Array;
+  /** Per-centre movement since the last assignment, then [max, second max, argmax]. */
+  readonly move: Float64Array;
+  /** Half the distance from each centre to its nearest other centre. */
+  readonly half: Float64Array;
+  readonly chunkSums: Float64Array;
+  readonly chunkSq: Float64Array;
+  readonly chunkCounts: Int32Array;
+  /** Per chunk: [changed rows, sum, first bad row + 1, rows recomputed]. */
+  readonly chunkStats: Float64Array;
+  readonly chunkPots: Float64Array;
+  readonly idx: Int32Array;
+  readonly out: Float32Array;
+  readonly idxPtr: number;
+  readonly outPtr: number;
+  readonly dots: DotsFn;
+
+  constructor(
+    readonly memory: WasmMemory,
+    readonly layout: Layout,
+    readonly thread: number,
+    forceReferenceKernel = false,
+  ) {
+    const { n, dp, k, kPad, trials, tPad, nChunks, off } = layout;
+    const buf = memory.buffer;
+    this.x = new Float32Array(buf, off.x, n * dp);
+    this.xSq = new Float64Array(buf, off.xSq, n);
+    this.labels = new Int32Array(buf, off.labels, n);
+    this.upper = new Float64Array(buf, off.upper, n);
+    this.lower = new Float64Array(buf, off.lower, n);
+    this.closest = new Float64Array(buf, off.closest, n);
+    this.candD = new Float32Array(buf, off.candD, trials * n);
+    this.ident = new Int32Array(buf, off.ident, n + TILE_ROWS);
+    this.centres = new Float32Array(buf, off.centres, kPad * dp);
+    this.cSq = new Float64Array(buf, off.cSq, kPad);
+    this.cand = new Float32Array(buf, off.cand, tPad * dp);
+    this.candSq = new Float64Array(buf, off.candSq, tPad);
+    this.move = new Float64Array(buf, off.move, k + 4);
+    this.half = new Float64Array(buf, off.half, k);
+    this.chunkSums = new Float64Array(buf, off.chunkSums, nChunks * k * dp);
+    this.chunkSq = new Float64Array(buf, off.chunkSq, nChunks * k);
+    this.chunkCounts = new Int32Array(buf, off.chunkCounts, nChunks * k);
+    this.chunkStats = new Float64Array(buf, off.chunkStats, nChunks * 4);
+    this.chunkPots = new Float64Array(buf, off.chunkPots, nChunks * tPad);
+    this.idxPtr = layout.scratchIdx[thread]!;
+    this.outPtr = layout.scratchOut[thread]!;
+    this.idx = new Int32Array(buf, this.idxPtr, BLOCK_ROWS + TILE_ROWS);
+    this.out = new Float32Array(buf, this.outPtr, (BLOCK_ROWS + TILE_ROWS) * Math.max(kPad, tPad));
+    this.dots = createDots(memory, forceReferenceKernel);
+  }
+
+  /** First and one-past-last row of a chunk. */
+  chunkRange(chunk: number): [number, number] {
+    const lo = chunk * this.layout.chunkRows;
+    return [lo, Math.min(this.layout.n, lo + this.layout.chunkRows)];
+  }
+}
+
+/** Copies row-major data (n x dims) into the workspace, padding rows with zeros; fills the identity index list. */
+export function loadRows(ws: Workspace, data: Float32Array): void {
+  const { n, dims, dp } = ws.layout;
+  if (dp === dims) ws.x.set(data.subarray(0, n * dims));
+  else for (let i = 0; i < n; i++) ws.x.set(data.subarray(i * dims, (i + 1) * dims), i * dp);
+  for (let i = 0; i < n; i++) ws.ident[i] = i;
+  for (let t = 0; t < TILE_ROWS; t++) ws.ident[n + t] = n - 1;
+}

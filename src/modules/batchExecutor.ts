@@ -1,0 +1,16 @@
+import type { ModelInput } from './modelInput.js';
+import type { BackendName } from './types.js';
+
+/**
+ * Where batches run: in this thread (inProcessExecutor.ts) or on a pool of worker threads
+ * (workerPool.ts). The embedding queue keeps at most `slots` batches in flight.
+ */
+export interface BatchExecutor {
+  readonly backend: BackendName;
+  readonly dims: number;
+  /** How many batches can run at once (1 in-process, one per worker in a pool). */
+  readonly slots: number;
+  /** Embeds one batch: `n × dims` floats, row-major, rows L2-normalized. */
+  run(input: ModelInput): Promise<Float32Array>;
+  close(): Promise<void>;
+}

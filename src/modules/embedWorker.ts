@@ -1,0 +1,34 @@
+/**
+ * Entry point of an embedding worker thread: loads its own tfjs backend and graph model from
+ * `workerData` (RunnerOptions), then embeds the batches the pool sends, one at a time, replying
+ * with transferred Float32Array buffers. See workerPool.ts for the other side.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadModelRunner, type ModelRunner } from './modelRunner.js';
+import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('embedWorker.ts must run as a worker thread');
+
+const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+let runner: ModelRunner;
+try {
+  runner = await loadModelRunner(workerData as WorkerInit);
+  send({ type: 'ready', backend: runner.backend, dims: runner.dims });
+} catch (e) {
+  send({ type: 'failed', message: messageOf(e) });
+  process.exit(1);
+}
+
+// Batches run one after another even if the pool sends ahead: one graph execution at a time.
+let chain = Promise.resolve();
+port.on('message', (msg: ToWorker) => {
+  chain = chain.then(() =>
+    runner.run(msg.input).then(
+      (vectors) => send({ type: 'result', id: msg.id, vectors }, [vectors.buffer as ArrayBuffer]),
+      (e: unknown) => send({ type: 'error', id: msg.id, message: messageOf(e) }),
+    ),
+  );
+});

@@ -1,0 +1,84 @@
+import type { BackendPreference } from './backends.js';
+import type { BatchExecutor } from './batchExecutor.js';
+import { EmbedQueue, type EmbedQueueStats } from './embedQueue.js';
+import { createInProcessExecutor } from './inProcessExecutor.js';
+import { sparseAdapter, textAdapter, type InputAdapter } from './inputAdapter.js';
+import type { InputKind, RunnerOptions } from './modelRunner.js';
+import { loadTokenizer } from './tokenizer.js';
+import type { Encoder, ModuleInfo } from './types.js';
+import { createWorkerPool } from './workerPool.js';
+
+/** Defaults measured on the bundled USE-lite (bench/embed.ts): small padded batches run fastest on wasm. */
+export const DEFAULT_TOKEN_BUDGET = 384;
+export const DEFAULT_CACHE_SIZE = 10_000;
+const PROBE_TEXT = 'A probe sentence to size the output.';
+
+/** What {@link loadEncoder} needs: where the module is, what it is, and how to run it. */
+export interface EncoderOptions {
+  name: string;
+  version: string;
+  /** Directory with model.json, shards and (for sparse models) vocab.json. */
+  dir: string;
+  /** hashModuleDir of `dir`. */
+  sha256: string;
+  /** Where it came from, for ModuleInfo.source. */
+  source: string;
+  inputKind: InputKind;
+  backend: BackendPreference;
+  /** Worker threads; 0 runs in this thread. */
+  workers: number;
+  maxBatch: number;
+  queueMax: number;
+  tokenBudget?: number;
+  cacheSize?: number;
+  logger?: { info(o: object, msg?: string): void };
+}
+
+/** An Encoder with its queue's counters and cache control (benchmarks, metrics). */
+export interface LoadedEncoder extends Encoder {
+  stats(): EmbedQueueStats;
+  clearCache(): void;
+}
+
+/**
+ * Loads a module into a ready Encoder: tokenizer on this thread, the graph on a worker pool (or
+ * in-process), a batching queue in front. Output dims are found by embedding a probe sentence.
+ */
+export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> {
+  const adapter: InputAdapter = opts.inputKind === 'sparse-sentencepiece' ? sparseAdapter(await loadTokenizer(opts.dir)) : textAdapter();
+  const runner: RunnerOptions = {
+    dir: opts.dir,
+    inputKind: opts.inputKind,
+    backend: opts.backend,
+    probe: adapter.pack([adapter.prepare(PROBE_TEXT)]),
+  };
+  const executor: BatchExecutor =
+    opts.workers > 0 ? await createWorkerPool(runner, opts.workers, opts.logger) : await createInProcessExecutor(runner, opts.logger);
+  const queue = new EmbedQueue({
+    executor,
+    adapter,
+    maxBatch: opts.maxBatch,
+    tokenBudget: opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
+    queueMax: opts.queueMax,
+    cacheSize: opts.cacheSize ?? DEFAULT_CACHE_SIZE,
+  });
+  const info: ModuleInfo = Object.freeze({
+    name: opts.name,
+    version: opts.version,
+    dims: executor.dims,
+    sha256: opts.sha256,
+    backend: executor.backend,
+    inputKind: opts.inputKind,
+    source: opts.source,
+  });
+  return {
+    info,
+    embed: (texts) => queue.embed(texts),
+    stats: () => queue.stats(),
+    clearCache: () => queue.clearCache(),
+    async close() {
+      queue.close();
+      await executor.close();
+    },
+  };
+}

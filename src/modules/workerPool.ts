@@ -1,0 +1,172 @@
+import type { Worker } from 'node:worker_threads';
+import type { BatchExecutor } from './batchExecutor.js';
+import { transferablesOf, type ModelInput } from './modelInput.js';
+import type { RunnerOptions } from './modelRunner.js';
+import type { BackendName } from './types.js';
+import type { FromWorker, ToWorker } from './workerProtocol.js';
+import { spawnEmbedWorker } from './workerSpawn.js';
+
+interface Task {
+  id: number;
+  input: ModelInput;
+  resolve(v: Float32Array): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker | null;
+  ready: boolean;
+  task: Task | null;
+  /** Consecutive failed starts; the pool gives up after MAX_RESTARTS. */
+  failures: number;
+  lastError?: string;
+}
+
+const MAX_RESTARTS = 3;
+
+type Logger = { info(o: object, msg?: string): void; warn?(o: object, msg?: string): void };
+
+/**
+ * A pool of worker threads, each with its own tfjs backend and copy of the graph model; one batch
+ * per worker at a time. A worker that dies fails the batch it was running (the error names the
+ * worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts in a row the pool
+ * is broken and rejects every batch. Created ready by {@link createWorkerPool}.
+ */
+export class WorkerPool implements BatchExecutor {
+  readonly slots: number;
+  private readonly pool: Slot[];
+  private readonly waiting: Task[] = [];
+  private nextId = 1;
+  private closing = false;
+  private broken: Error | null = null;
+
+  private constructor(
+    private readonly init: RunnerOptions,
+    size: number,
+    readonly backend: BackendName,
+    readonly dims: number,
+    workers: Worker[],
+    private readonly logger?: Logger,
+  ) {
+    this.slots = size;
+    this.pool = workers.map((w) => ({ worker: w, ready: true, task: null, failures: 0 }));
+    this.pool.forEach((slot, i) => this.watch(slot, i, workers[i]!));
+  }
+
+  /** Starts `size` workers and resolves when every one has loaded the model; throws the first start failure. */
+  static async create(init: RunnerOptions, size: number, logger?: Logger): Promise<WorkerPool> {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker pool size must be a positive integer, got ${size}`);
+    const workers = Array.from({ length: size }, () => spawnEmbedWorker(init));
+    const started = await Promise.allSettled(workers.map(whenReady));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(workers.map((wk) => wk.terminate()));
+      throw failed.reason as Error;
+    }
+    const first = (started[0] as PromiseFulfilledResult<{ backend: BackendName; dims: number }>).value;
+    logger?.info({ workers: size, backend: first.backend, dims: first.dims }, 'embedding worker pool ready');
+    return new WorkerPool(init, size, first.backend, first.dims, workers, logger);
+  }
+
+  run(input: ModelInput): Promise<Float32Array> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.closing) return Promise.reject(new Error('embedding worker pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id: this.nextId++, input, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Kills worker `index` as a crash would (tests, operational drills); it is replaced. */
+  async terminateWorker(index: number): Promise<void> {
+    await this.pool[index]?.worker?.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.waiting.splice(0)) t.reject(new Error('embedding worker pool closed'));
+    await Promise.all(this.pool.map((s) => s.worker?.terminate()));
+  }
+
+  private dispatch(): void {
+    for (const slot of this.pool) {
+      if (!slot.ready || slot.task || !slot.worker) continue;
+      const task = this.waiting.shift();
+      if (!task) return;
+      slot.task = task;
+      const msg: ToWorker = { type: 'run', id: task.id, input: task.input };
+      slot.worker.postMessage(msg, transferablesOf(task.input));
+    }
+  }
+
+  private watch(slot: Slot, index: number, worker: Worker): void {
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        slot.failures = 0;
+        this.logger?.info({ worker: index, backend: msg.backend }, 'embedding worker replaced');
+      } else if (msg.type === 'failed') {
+        slot.lastError = msg.message;
+      } else if (slot.task && msg.id === slot.task.id) {
+        const task = slot.task;
+        slot.task = null;
+        if (msg.type === 'result') task.resolve(msg.vectors);
+        else task.reject(new Error(`embedding failed: ${msg.message}`));
+      }
+      this.dispatch();
+    });
+    worker.on('error', (e) => {
+      slot.lastError = e.message;
+    });
+    worker.on('exit', (code) => this.onExit(slot, index, worker, code));
+  }
+
+  private onExit(slot: Slot, index: number, worker: Worker, code: number): void {
+    if (slot.worker !== worker) return;
+    slot.worker = null;
+    const wasReady = slot.ready;
+    slot.ready = false;
+    const cause = slot.lastError ?? `exit code ${code}`;
+    slot.lastError = undefined;
+    if (slot.task) {
+      slot.task.reject(new Error(`embedding worker ${index} died while embedding a batch of texts (${cause})`));
+      slot.task = null;
+    }
+    if (this.closing) return;
+    if (!wasReady) slot.failures++;
+    if (slot.failures >= MAX_RESTARTS) {
+      this.broken = new Error(`embedding worker ${index} failed to start ${slot.failures} times in a row (${cause}); the pool is stopped`);
+      for (const t of this.waiting.splice(0)) t.reject(this.broken);
+      return;
+    }
+    this.logger?.warn?.({ worker: index, cause }, 'embedding worker died; starting a replacement');
+    setTimeout(() => {
+      if (this.closing) return;
+      slot.worker = spawnEmbedWorker(this.init);
+      this.watch(slot, index, slot.worker);
+    }, 100 * slot.failures);
+  }
+}
+
+/** Resolves with the worker's `ready` message, rejects with its start failure or exit. */
+function whenReady(worker: Worker): Promise<{ backend: BackendName; dims: number }> {
+  return new Promise((resolve, reject) => {
+    let failure: string | undefined;
+    const onMessage = (msg: FromWorker) => {
+      if (msg.type === 'ready') {
+        worker.off('exit', onExit);
+        worker.off('message', onMessage);
+        resolve({ backend: msg.backend, dims: msg.dims });
+      } else if (msg.type === 'failed') failure = msg.message;
+    };
+    const onExit = (code: number) => reject(new Error(`embedding worker failed to start: ${failure ?? `exit code ${code}`}`));
+    worker.on('message', onMessage);
+    worker.on('error', (e) => (failure ??= e.message));
+    worker.on('exit', onExit);
+  });
+}
+
+/** Starts a {@link WorkerPool} of `size` workers, ready to run. */
+export function createWorkerPool(init: RunnerOptions, size: number, logger?: Logger): Promise<WorkerPool> {
+  return WorkerPool.create(init, size, logger);
+}

@@ -1,0 +1,18 @@
+import type { ModelInput } from './modelInput.js';
+import type { RunnerOptions } from './modelRunner.js';
+import type { BackendName } from './types.js';
+
+/**
+ * Messages between the worker pool and an embedding worker (embedWorker.ts). The worker gets its
+ * RunnerOptions as `workerData`, answers `ready` (or `failed`) once, then one `result` or `error`
+ * per `run`. Typed arrays travel in the transfer list.
+ */
+export type WorkerInit = RunnerOptions;
+
+export type ToWorker = { type: 'run'; id: number; input: ModelInput };
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendName; dims: number }
+  | { type: 'failed'; message: string }
+  | { type: 'result'; id: number; vectors: Float32Array }
+  | { type: 'error'; id: number; message: string };

@@ -1,0 +1,71 @@
+/**
+ * The reads behind search on SQLite: vectors by key, the live keys a filter allows, and BM25
+ * keyword search over the FTS5 table `documents_fts` (migrations/sqlite/0002_documents_fts.sql:
+ * live documents only, kept in step by triggers in the same transaction as each write).
+ */
+import type Database from 'better-sqlite3';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { invariant } from '../../errors.js';
+import type { Filter } from '../../services/filter.js';
+import { fts5Query, keywordTerms } from '../keyword-query.js';
+import { chunk } from '../upsert-plan.js';
+import { bytesToVector } from '../vector-bytes.js';
+import type { SqliteDb } from './db.js';
+import { compileFilter } from './filter.js';
+import { documents, vectors } from './schema.js';
+
+/** Store.getVectorsByKeys for SQLite: in the order of `keys`, null where missing or deleted. */
+export function vectorsByKeys(db: SqliteDb, collectionKey: number, keys: readonly number[]): (Float32Array | null)[] {
+  const found = new Map<number, Float32Array>();
+  for (const part of chunk([...new Set(keys)])) {
+    const rows = db.select({ key: documents.key, vector: vectors.vector }).from(documents)
+      .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+      .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), inArray(documents.key, part)))
+      .all();
+    for (const r of rows) found.set(r.key, bytesToVector(r.vector));
+  }
+  return keys.map((k) => found.get(k) ?? null);
+}
+
+/**
+ * Store.documentKeys for SQLite. Built by drizzle, run on the raw connection with `pluck()` (one
+ * number per row, no row objects): the unfiltered case is an index-only scan of
+ * documents_live_key_idx; a filter is evaluated by SQLite's JSON functions, never in JS.
+ */
+export function documentKeys(db: SqliteDb, client: Database.Database, collectionKey: number, filter: Filter | null): Int32Array {
+  const query = db.select({ key: documents.key }).from(documents)
+    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), filter ? compileFilter(filter) : undefined))
+    .orderBy(asc(documents.key))
+    .toSQL();
+  const keys = client.prepare(query.sql).pluck().all(...query.params) as number[];
+  const out = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    invariant(k <= 0x7fffffff, `document key ${k} does not fit the int32 allow-list`);
+    out[i] = k;
+  }
+  return out;
+}
+
+/**
+ * Store.keywordSearch for SQLite: the words of `query` ORed (each a quoted FTS5 string, so no
+ * user text is ever FTS5 syntax), ranked by FTS5's bm25() negated (higher is better, > 0).
+ * CROSS JOIN makes the FTS5 match the outer loop, so only matching rows reach the join and the
+ * filter. BM25 statistics (document count, term frequencies) are those of the whole FTS table,
+ * i.e. of the live documents of all collections.
+ */
+export function keywordSearch(
+  db: SqliteDb, collectionKey: number, query: string, limit: number, filter: Filter | null,
+): { key: number; score: number }[] {
+  const terms = keywordTerms(query);
+  if (terms.length === 0 || limit < 1) return [];
+  return db.all<{ key: number; score: number }>(sql`
+    SELECT ${documents.key} AS "key", -bm25(documents_fts) AS "score"
+    FROM documents_fts CROSS JOIN ${documents} ON ${documents.key} = documents_fts.rowid
+    WHERE documents_fts MATCH ${fts5Query(terms)}
+      AND ${documents.collectionKey} = ${collectionKey}
+      AND ${documents.deletedAt} IS NULL
+      AND ${filter ? compileFilter(filter) : sql`1`}
+    ORDER BY bm25(documents_fts), ${documents.key}
+    LIMIT ${Math.floor(limit)}`);
+}
