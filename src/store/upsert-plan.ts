@@ -19,6 +19,12 @@ export interface WrittenRow {
   seq: number;
 }
 
+/**
+ * Keys per statement of a read by key list (getVectorsByKeys): far under both bound-parameter
+ * limits, and one statement covers the exact-search allow-list of search.ts (EXACT_FILTER_MAX).
+ */
+export const KEY_CHUNK = 2000;
+
 /** Splits `items` into arrays of at most `size` (bound-parameter limits: SQLite 32766, pg 65535). */
 export function chunk<T>(items: readonly T[], size = 500): T[][] {
   const out: T[][] = [];

@@ -12,7 +12,7 @@ interface Journal {
   entries: { tag: string }[];
 }
 
-/** A temporary migrations folder holding the migrations of `dialect` before the one tagged `tag`. */
+/** A temporary migrations folder (the caller removes it) holding the migrations of `dialect` before `tag`. */
 export function migrationsBefore(dialect: 'sqlite' | 'pg', tag: string): string {
   const out = mkdtempSync(path.join(os.tmpdir(), `semhub-migrations-${dialect}-`));
   cpSync(migrationsDir(dialect), out, { recursive: true });

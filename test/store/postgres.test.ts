@@ -3,10 +3,16 @@
  * provides. Without a server the suite is skipped with the reason, except under CI, where a
  * missing PostgreSQL fails the run instead of passing silently.
  */
+import { rmSync } from 'node:fs';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
 import { createTestDatabase } from '../support/postgres.js';
+import { migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
+import { doc } from './suite-support.js';
 
 const server = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
 
@@ -50,6 +56,40 @@ if (server.url) {
         }
       } finally {
         await fresh.drop();
+      }
+    });
+
+    it('backfills the search vectors of a database written before keyword search existed', async () => {
+      const old = await createTestDatabase(adminUrl, 'semhub_old');
+      try {
+        const client = new pg.Client({ connectionString: old.url });
+        await client.connect();
+        try {
+          const folder = migrationsBefore('pg', '0001_keyword_search');
+          await migrate(drizzle({ client }), { migrationsFolder: folder });
+          rmSync(folder, { recursive: true, force: true });
+          await client.query(`INSERT INTO collections (name, module_name, module_version, module_sha256, dims, metric, hnsw_m, hnsw_ef_construction, hnsw_ef, created_at)
+            VALUES ('old', 'm', '1', 's', 4, 'cosine', 16, 200, 64, now())`);
+          await client.query(`INSERT INTO documents (collection_key, id, text, metadata, content_hash, seq, created_at, updated_at, deleted_at)
+            VALUES (1, 'scroll', 'an ancient scroll', NULL, 'h1', nextval('document_seq'), now(), now(), NULL),
+                   (1, 'chest', 'buried treasure chest', NULL, 'h2', nextval('document_seq'), now(), now(), now())`);
+        } finally {
+          await client.end();
+        }
+        const store = await openStore({ databaseUrl: old.url, dataDir: '/nonexistent' });
+        try {
+          const c = (await store.getCollection('old'))!;
+          const [scroll] = await store.getDocumentsByIds(c.key, ['scroll']);
+          expect((await store.keywordSearch(c.key, 'ancient scrolls', 10, null)).map((h) => h.key)).toEqual([scroll!.key]);
+          expect(await store.keywordSearch(c.key, 'treasure', 10, null)).toEqual([]);
+          await store.upsertDocuments(c.key, [doc('scroll', 'a modern tablet')]);
+          expect(await store.keywordSearch(c.key, 'ancient', 10, null)).toEqual([]);
+          expect((await store.keywordSearch(c.key, 'tablet', 10, null)).map((h) => h.key)).toEqual([scroll!.key]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await old.drop();
       }
     });
 

@@ -3,9 +3,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
+import { migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
+import { doc, newCollection } from './suite-support.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semhub-sqlite-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -31,5 +35,72 @@ describe('sqlite store file', () => {
     const blocker = path.join(dataDir, 'not-a-dir');
     writeFileSync(blocker, 'a file where the data folder should be');
     await expect(openStore({ dataDir: blocker })).rejects.toThrow(/^store: cannot open SQLite database .*not-a-dir/);
+  });
+});
+
+describe('sqlite full-text index', () => {
+  it('holds exactly the live documents after the whole suite (writes, deletes, revivals, cascades)', () => {
+    const raw = new Database(path.join(dataDir, 'semhub.db'));
+    try {
+      const indexed = raw.prepare('SELECT count(*) FROM documents_fts_docsize').pluck().get();
+      const live = raw.prepare('SELECT count(*) FROM documents WHERE deleted_at IS NULL').pluck().get();
+      expect(live).toBeGreaterThan(0);
+      expect(indexed).toBe(live);
+      const stray = raw.prepare(`SELECT count(*) FROM documents_fts_docsize s
+        LEFT JOIN documents d ON d.key = s.id WHERE d.key IS NULL OR d.deleted_at IS NOT NULL`).pluck().get();
+      expect(stray).toBe(0);
+      // FTS5's own check of its index structure (rank 0: not against the content table, which
+      // also holds the soft-deleted rows that are deliberately not indexed).
+      raw.prepare(`INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 0)`).run();
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('backfills the index of a database written before full-text search existed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'semhub-sqlite-old-'));
+    try {
+      const raw = new Database(path.join(dir, 'semhub.db'));
+      const folder = migrationsBefore('sqlite', '0002_documents_fts');
+      migrate(drizzle({ client: raw }), { migrationsFolder: folder });
+      rmSync(folder, { recursive: true, force: true });
+      const now = Date.now();
+      raw.prepare(`INSERT INTO collections (name, module_name, module_version, module_sha256, dims, metric, hnsw_m, hnsw_ef_construction, hnsw_ef, created_at)
+        VALUES ('old', 'm', '1', 's', 4, 'cosine', 16, 200, 64, ?)`).run(now);
+      const insert = raw.prepare(`INSERT INTO documents (collection_key, id, text, metadata, content_hash, seq, created_at, updated_at, deleted_at)
+        VALUES (1, ?, ?, NULL, ?, ?, ?, ?, ?)`);
+      insert.run('scroll', 'an ancient scroll', 'h1', 1, now, now, null);
+      insert.run('chest', 'buried treasure chest', 'h2', 2, now, now, now);
+      raw.close();
+
+      const store = await openStore({ dataDir: dir });
+      try {
+        const c = (await store.getCollection('old'))!;
+        const [scroll, chest] = await Promise.all(['scroll', 'chest'].map(async (id) => (await store.getDocumentsByIds(c.key, [id]))[0]));
+        expect(chest).toBeNull();
+        expect((await store.keywordSearch(c.key, 'ancient scrolls', 10, null)).map((h) => h.key)).toEqual([scroll!.key]);
+        expect(await store.keywordSearch(c.key, 'treasure', 10, null)).toEqual([]);
+        // The backfilled row is maintained by the triggers like any other.
+        await store.upsertDocuments(c.key, [doc('scroll', 'a modern tablet')]);
+        expect(await store.keywordSearch(c.key, 'ancient', 10, null)).toEqual([]);
+        expect((await store.keywordSearch(c.key, 'tablet', 10, null)).map((h) => h.key)).toEqual([scroll!.key]);
+        await store.upsertDocuments(c.key, [doc('chest', 'buried treasure chest')]);
+        expect(await store.keywordSearch(c.key, 'treasure', 10, null)).toHaveLength(1);
+        await store.deleteCollection('old');
+        const other = await newCollection(store, 'fresh');
+        expect(await store.keywordSearch(other.key, 'tablet treasure', 10, null)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(path.join(dir, 'semhub.db'));
+      try {
+        expect(check.prepare('SELECT count(*) FROM documents_fts_docsize').pluck().get()).toBe(0);
+        check.prepare(`INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 0)`).run();
+      } finally {
+        check.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
 import type { Filter } from '../../services/filter.js';
 import { keywordTerms } from '../keyword-query.js';
-import { chunk } from '../upsert-plan.js';
+import { chunk, KEY_CHUNK } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { PgDb } from './db.js';
 import { compileFilter } from './filter.js';
@@ -22,7 +22,7 @@ const num = (x: number) => sql.raw(`${x}::float8`);
 /** Store.getVectorsByKeys for PostgreSQL: in the order of `keys`, null where missing or deleted. */
 export async function vectorsByKeys(db: PgDb, collectionKey: number, keys: readonly number[]): Promise<(Float32Array | null)[]> {
   const found = new Map<number, Float32Array>();
-  for (const part of chunk([...new Set(keys)])) {
+  for (const part of chunk([...new Set(keys)], KEY_CHUNK)) {
     const rows = await db.select({ key: documents.key, vector: vectors.vector }).from(documents)
       .innerJoin(vectors, eq(vectors.documentKey, documents.key))
       .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), inArray(documents.key, part)));

@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
 import type { Filter } from '../../services/filter.js';
 import { fts5Query, keywordTerms } from '../keyword-query.js';
-import { chunk } from '../upsert-plan.js';
+import { chunk, KEY_CHUNK } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteDb } from './db.js';
 import { compileFilter } from './filter.js';
@@ -17,7 +17,7 @@ import { documents, vectors } from './schema.js';
 /** Store.getVectorsByKeys for SQLite: in the order of `keys`, null where missing or deleted. */
 export function vectorsByKeys(db: SqliteDb, collectionKey: number, keys: readonly number[]): (Float32Array | null)[] {
   const found = new Map<number, Float32Array>();
-  for (const part of chunk([...new Set(keys)])) {
+  for (const part of chunk([...new Set(keys)], KEY_CHUNK)) {
     const rows = db.select({ key: documents.key, vector: vectors.vector }).from(documents)
       .innerJoin(vectors, eq(vectors.documentKey, documents.key))
       .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), inArray(documents.key, part)))
