@@ -5,36 +5,13 @@
  * per element. Distances match hnswlib's (see IndexHit).
  */
 import { invariant } from '../errors.js';
+import { ipDistance, l2Distance, normalized } from './distance.js';
 import { TopK } from './top-k.js';
 import type { IndexHit, IndexMetric, IndexParams, SearchOptions, VectorIndex } from './types.js';
 import { checkKeys, checkQueries, checkStoredVectors } from './validate.js';
 
 /** Rows per block: 128 x 512 floats = 256 KiB, about an L2 cache. */
 const BLOCK_ROWS = 128;
-
-/** 1 - dot(q, data[off..off+dims)), unrolled by four. */
-function ipDistance(q: Float32Array, data: Float32Array, off: number, dims: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let j = 0;
-  for (; j + 3 < dims; j += 4) {
-    s0 += q[j]! * data[off + j]!;
-    s1 += q[j + 1]! * data[off + j + 1]!;
-    s2 += q[j + 2]! * data[off + j + 2]!;
-    s3 += q[j + 3]! * data[off + j + 3]!;
-  }
-  for (; j < dims; j++) s0 += q[j]! * data[off + j]!;
-  return 1 - (s0 + s1 + s2 + s3);
-}
-
-/** Squared Euclidean distance. */
-function l2Distance(q: Float32Array, data: Float32Array, off: number, dims: number): number {
-  let s = 0;
-  for (let j = 0; j < dims; j++) {
-    const d = q[j]! - data[off + j]!;
-    s += d * d;
-  }
-  return s;
-}
 
 /** Scans `count` rows (slots rows[i], or i when rows is null) block by block into one heap per query. */
 function scan(
@@ -53,15 +30,6 @@ function scan(
       }
     }
   }
-}
-
-/** A unit-length copy of v (v itself when zero). */
-function normalized(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let j = 0; j < v.length; j++) s += v[j]! * v[j]!;
-  if (s === 0) return v;
-  const inv = 1 / Math.sqrt(s);
-  return v.map((x) => x * inv);
 }
 
 /**

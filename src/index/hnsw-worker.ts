@@ -1,16 +1,18 @@
 /**
- * The index worker: hosts any number of hnswlib indexes (one per collection) off the main
- * thread and answers the requests of protocol.ts one at a time, in arrival order.
+ * The index worker: hosts any number of indexes (one per collection) off the main thread and
+ * answers the requests of protocol.ts one at a time, in arrival order. Between requests it
+ * advances compactions in short slices, so a compaction never holds up searches for long.
  * Started by worker-host.ts; never imported by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { NativeIndex } from './hnsw-native.js';
-import type { LoadResult, Reply, Request } from './protocol.js';
+import { COMPACTION_SLICE_MS, NativeIndex } from './hnsw-native.js';
+import type { LoadResult, Reply, Request, StatsEvent } from './protocol.js';
 
+if (!parentPort) throw new Error('hnsw-worker.ts must run as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('hnsw-worker.ts must run as a worker thread');
 
 const indexes = new Map<number, NativeIndex>();
+let stepScheduled = false;
 
 function get(handle: number): NativeIndex {
   const index = indexes.get(handle);
@@ -19,7 +21,7 @@ function get(handle: number): NativeIndex {
 }
 
 /** Runs one request; returns its result and the buffers to transfer back. */
-function handle(req: Request): { result: unknown; transfer: ArrayBuffer[] } {
+function handle(req: Exclude<Request, { op: 'crash' }>): { result: unknown; transfer: ArrayBuffer[] } {
   switch (req.op) {
     case 'create': {
       const index = NativeIndex.create(req.params);
@@ -30,8 +32,8 @@ function handle(req: Request): { result: unknown; transfer: ArrayBuffer[] } {
       const loaded = NativeIndex.load(req.params, req.path, req.expect);
       const index = typeof loaded === 'string' ? NativeIndex.create(req.params) : loaded;
       indexes.set(req.index, index);
-      const result: LoadResult =
-        typeof loaded === 'string' ? { loaded: false, reason: loaded, stats: index.stats() } : { loaded: true, stats: index.stats() };
+      const stats = index.stats();
+      const result: LoadResult = typeof loaded === 'string' ? { loaded: false, reason: loaded, stats } : { loaded: true, stats };
       return { result, transfer: [] };
     }
     case 'upsert':
@@ -49,8 +51,24 @@ function handle(req: Request): { result: unknown; transfer: ArrayBuffer[] } {
     case 'drop':
       indexes.delete(req.index);
       return { result: null, transfer: [] };
-    case 'crash':
-      throw new Error('unreachable');
+  }
+}
+
+/** Advances one compacting index by a slice, then yields to pending requests before the next. */
+function scheduleStep(): void {
+  if (stepScheduled) return;
+  for (const [handle, index] of indexes) {
+    if (!index.compacting) continue;
+    stepScheduled = true;
+    setImmediate(() => {
+      stepScheduled = false;
+      if (indexes.get(handle) === index && index.step(COMPACTION_SLICE_MS)) {
+        const event: StatsEvent = { event: 'stats', index: handle, stats: index.stats() };
+        port.postMessage(event);
+      }
+      scheduleStep();
+    });
+    return;
   }
 }
 
@@ -67,4 +85,5 @@ port.on('message', (req: Request) => {
     reply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
   port.postMessage(reply, transfer);
+  scheduleStep();
 });

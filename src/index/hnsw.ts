@@ -35,8 +35,10 @@ export interface OpenHnswOptions {
   initialCapacity?: number;
   /**
    * Compaction threshold (default 0.2): when tombstones exceed this fraction of the used slots
-   * (live + tombstones) after a remove, the graph is rebuilt from the live vectors into a fresh
-   * index. New keys reuse tombstoned slots first, so tombstones only pile up when deletes outrun inserts.
+   * (live + tombstones) after a remove, the live vectors are copied into a fresh graph, in 20 ms
+   * slices between requests; the old graph serves until the copy is done (both take mutations
+   * meanwhile; memory is doubled for the duration). New keys reuse tombstoned slots first, so
+   * tombstones only pile up when deletes outrun inserts.
    */
   rebuildRatio?: number;
 }
@@ -51,6 +53,9 @@ export async function openHnswIndex(opts: OpenHnswOptions): Promise<HnswIndex> {
   const { dir, name, params } = opts;
   invariant(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name), `index name "${name}" must be letters, digits, ".", "_" or "-"`);
   invariant(Number.isInteger(params.dims) && params.dims > 0, `dims must be a positive integer (got ${params.dims})`);
+  invariant(['cosine', 'ip', 'l2'].includes(params.metric), `metric must be cosine, ip or l2 (got ${params.metric})`);
+  invariant(Number.isInteger(params.m) && params.m >= 2, `m must be an integer >= 2 (got ${params.m})`);
+  invariant(Number.isInteger(params.efConstruction) && params.efConstruction >= 1, `efConstruction must be a positive integer (got ${params.efConstruction})`);
   checkEf(params.ef);
   const host = opts.host ?? IndexHost.shared();
   const handle = host.newHandle();
@@ -99,6 +104,9 @@ export class HnswIndex implements VectorIndex {
     this.stats = stats;
     this.seqValue = seq;
     this.loadedFrom = reason === null ? 'file' : 'empty';
+    host.onStats(handle, (next) => {
+      this.stats = next;
+    });
     this.batcher = new SearchBatcher(params.dims, (data, groups) =>
       host.call<PackedHits>({ op: 'search', index: handle, data, groups }, [data.buffer as ArrayBuffer]),
     );
@@ -186,6 +194,7 @@ export class HnswIndex implements VectorIndex {
     // queued searches go out before the drop, so their callers still get answers
     this.batcher.drain();
     return this.serial(async () => {
+      this.host.onStats(this.handle, null);
       if (this.host.alive) await this.host.call({ op: 'drop', index: this.handle });
     });
   }

@@ -70,3 +70,10 @@ export type Request =
 export type LoadResult = { loaded: true; stats: IndexStats } | { loaded: false; reason: string; stats: IndexStats };
 
 export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Sent unasked when an index's counts change outside a request (a compaction finished). */
+export interface StatsEvent {
+  event: 'stats';
+  index: number;
+  stats: IndexStats;
+}

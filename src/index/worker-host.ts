@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Reply, Request } from './protocol.js';
+import type { IndexStats, Reply, Request, StatsEvent } from './protocol.js';
 
 /** Raised for every call pending on, or made after, a worker that crashed or was terminated. */
 export class IndexWorkerError extends Error {
@@ -78,6 +78,7 @@ let sharedHost: IndexHost | null = null;
 export class IndexHost {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly statsListeners = new Map<number, (stats: IndexStats) => void>();
   private nextId = 1;
   private nextHandle = 1;
   private failure: IndexWorkerError | null = null;
@@ -85,7 +86,7 @@ export class IndexHost {
   constructor() {
     this.worker = spawnWorker();
     this.worker.unref();
-    this.worker.on('message', (reply: Reply) => this.settle(reply));
+    this.worker.on('message', (msg: Reply | StatsEvent) => ('event' in msg ? this.statsListeners.get(msg.index)?.(msg.stats) : this.settle(msg)));
     this.worker.on('error', (e) => this.fail(`hnsw index worker crashed: ${e.message}`));
     this.worker.on('exit', (code) => this.fail(`hnsw index worker exited (code ${code})`));
   }
@@ -104,6 +105,12 @@ export class IndexHost {
   /** A new index handle, unique within this worker. */
   newHandle(): number {
     return this.nextHandle++;
+  }
+
+  /** Receives the counts of index `handle` when they change outside a request (null unsubscribes). */
+  onStats(handle: number, listener: ((stats: IndexStats) => void) | null): void {
+    if (listener) this.statsListeners.set(handle, listener);
+    else this.statsListeners.delete(handle);
   }
 
   /** Sends one request; `transfer` buffers move to the worker (the sender's views become empty). */

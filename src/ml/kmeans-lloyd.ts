@@ -133,7 +133,8 @@ function relocateEmpty(ws: Workspace, runner: RowRunner, totals: Totals): number
     totals.sq[old] = totals.sq[old]! - xs;
     totals.sq[j] = totals.sq[j]! + xs;
     ws.labels[far] = j;
-    // its bounds refer to the old centre: force an exact recomputation next time
+    // its bounds refer to the old centre: keep the exact distance to it, force the rest
+    if (ws.layout.elkan) ws.lb[far * k + old] = ws.upper[far]!;
     ws.upper[far] = Infinity;
     ws.lower[far] = 0;
     changed++;
@@ -178,23 +179,23 @@ function updateCentres(ws: Workspace, totals: Totals): number {
   return total;
 }
 
-/** half[j] = half the distance from centre j to its nearest other centre (Hamerly's s). */
+/** cc[j * k + m] = half the distance between centres j and m; half[j] = its minimum over m != j (Hamerly's s). */
 function computeHalf(ws: Workspace): void {
   const { k, kPad, dp, off } = ws.layout;
-  const { half, cSq, out } = ws;
-  half.fill(Infinity);
+  const { half, cc, cSq, out } = ws;
   for (let j0 = 0; j0 < k; j0 += BLOCK_ROWS) {
     const count = Math.min(BLOCK_ROWS, k - j0);
-    ws.dots(off.ident + j0 * 4, count + (count & 1), off.centres, dp * 4, off.centres, kPad, dp * 4, ws.outPtr);
+    ws.kernels.dots(off.ident + j0 * 4, count + (count & 1), off.centres, dp * 4, off.centres, kPad, dp * 4, ws.ptr.out);
     for (let q = 0; q < count; q++) {
       const j = j0 + q;
       let best = Infinity;
       for (let m = 0; m < k; m++) {
-        if (m === j) continue;
         const d2 = cSq[j]! + cSq[m]! - 2 * out[q * kPad + m]!;
-        if (d2 < best) best = d2;
+        const h = m === j ? 0 : 0.5 * Math.sqrt(d2 > 0 ? d2 : 0);
+        cc[j * k + m] = h;
+        if (m !== j && h < best) best = h;
       }
-      if (best !== Infinity) half[j] = 0.5 * Math.sqrt(best > 0 ? best : 0);
+      half[j] = best;
     }
   }
 }

@@ -14,7 +14,7 @@ const MAX_NO_IMPROVEMENT = 10;
 /** Runs at most maxSteps mini-batch steps from the centres in ws.centres; returns the steps run. */
 export function miniBatch(ws: Workspace, rng: Rng, batch: number, maxSteps: number, onStep?: (step: number) => void): number {
   const { n, k, dims, dp, kPad, off } = ws.layout;
-  const { x, xSq, centres, cSq, idx, out } = ws;
+  const { x, xSq, centres, cSq, full: idx, out } = ws;
   const weights = new Float64Array(k);
   const master = Float64Array.from(centres.subarray(0, k * dp));
   const bSums = new Float64Array(k * dp);
@@ -34,7 +34,7 @@ export function miniBatch(ws: Workspace, rng: Rng, batch: number, maxSteps: numb
       const count = Math.min(BLOCK_ROWS, batch - b0);
       idx.set(rows.subarray(b0, b0 + count));
       if (count & 1) idx[count] = idx[count - 1]!;
-      ws.dots(ws.idxPtr, count + (count & 1), off.x, dp * 4, off.centres, kPad, dp * 4, ws.outPtr);
+      ws.kernels.dots(ws.ptr.full, count + (count & 1), off.x, dp * 4, off.centres, kPad, dp * 4, ws.ptr.out);
       for (let q = 0; q < count; q++) {
         const xs = xSq[rows[b0 + q]!]!;
         let best = 0;

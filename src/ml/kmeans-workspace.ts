@@ -5,7 +5,7 @@
  * thread count, so partial sums reduce in the same order and results are bit-identical whether one
  * thread or several do the work.
  */
-import { createDots, TILE_CENTRES, TILE_ROWS, type DotsFn } from './dot-kernel.js';
+import { createKernels, TILE_CENTRES, TILE_ROWS, type Kernels } from './kernels.js';
 import { wasm, type WasmMemory } from './wasm-runtime.js';
 
 /** Rows per kernel call (the scratch block). */
@@ -15,6 +15,8 @@ const MIN_CHUNK_ROWS = 2048;
 const MAX_CHUNKS = 64;
 /** Cap on the per-chunk centre sums (nChunks * k * dims * 8 bytes). */
 const CHUNK_SUM_BYTES = 64 * 2 ** 20;
+/** Elkan's per-centre lower bounds (n * k float32) are kept up to this many. */
+const MAX_ELKAN_BOUNDS = 2 ** 25;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 
@@ -27,7 +29,7 @@ export function seedTrials(k: number): number {
 export interface Layout {
   n: number;
   dims: number;
-  /** dims rounded up to a multiple of 4. */
+  /** dims rounded up to a multiple of 16 (the kernels' stride). */
   dp: number;
   k: number;
   /** k rounded up to the kernel's tile. */
@@ -37,26 +39,34 @@ export interface Layout {
   chunkRows: number;
   nChunks: number;
   threads: number;
+  /** Whether per-centre (Elkan) lower bounds are kept, besides Hamerly's single one. */
+  elkan: boolean;
+  /** Capacity of the per-thread (row, centre) pair lists. */
+  pairCap: number;
   bytes: number;
   off: Record<RegionName, number>;
-  /** Per-thread scratch: gathered row indices and kernel output. */
-  scratchIdx: number[];
-  scratchOut: number[];
+  /** Per-thread scratch, one offset per thread for each list. */
+  scratch: Record<ScratchName, number[]>;
 }
 
 type RegionName =
   | 'x' | 'xSq' | 'labels' | 'upper' | 'lower' | 'closest' | 'candD' | 'ident' | 'centres' | 'cSq' | 'cand'
-  | 'candSq' | 'move' | 'half' | 'chunkSums' | 'chunkSq' | 'chunkCounts' | 'chunkStats' | 'chunkPots';
+  | 'candSq' | 'move' | 'half' | 'cc' | 'lb' | 'chunkSums' | 'chunkSq' | 'chunkCounts' | 'chunkStats' | 'chunkPots';
+
+/** Per-thread lists: rows for the block kernel and its output; tighten pairs; Elkan pairs. */
+type ScratchName = 'full' | 'out' | 'tRows' | 'tCentres' | 'tOut' | 'eRows' | 'eCentres' | 'eOut';
 
 /** Plans the memory for n rows of `dims` floats, k centres and `threads` worker threads. */
 export function planLayout(n: number, dims: number, k: number, threads: number): Layout {
-  const dp = Math.ceil(dims / 4) * 4;
+  const dp = Math.ceil(dims / 16) * 16;
   const kPad = Math.ceil(k / TILE_CENTRES) * TILE_CENTRES;
   const trials = seedTrials(k);
   const tPad = Math.ceil(trials / TILE_CENTRES) * TILE_CENTRES;
   const bySum = Math.max(1, Math.floor(CHUNK_SUM_BYTES / (k * dp * 8)));
   const nChunks = Math.max(1, Math.min(Math.ceil(n / MIN_CHUNK_ROWS), MAX_CHUNKS, bySum));
   const chunkRows = Math.ceil(n / nChunks);
+  const elkan = k > 2 && n * k <= MAX_ELKAN_BOUNDS;
+  const pairCap = BLOCK_ROWS + k;
   let at = 0;
   const off = {} as Record<RegionName, number>;
   const region = (name: RegionName, bytes: number): void => {
@@ -77,21 +87,32 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   region('candSq', tPad * 8);
   region('move', (k + 4) * 8);
   region('half', k * 8);
+  region('cc', k * k * 8);
+  region('lb', elkan ? n * k * 4 : 0);
   region('chunkSums', nChunks * k * dp * 8);
   region('chunkSq', nChunks * k * 8);
   region('chunkCounts', nChunks * k * 4);
   region('chunkStats', nChunks * 4 * 8);
   region('chunkPots', nChunks * tPad * 8);
-  const scratchIdx: number[] = [];
-  const scratchOut: number[] = [];
-  const outRows = BLOCK_ROWS + TILE_ROWS;
+  const rows = BLOCK_ROWS + TILE_ROWS;
+  const sizes: Record<ScratchName, number> = {
+    full: rows * 4,
+    out: rows * Math.max(kPad, tPad) * 4,
+    tRows: rows * 4,
+    tCentres: rows * 4,
+    tOut: rows * 4,
+    eRows: pairCap * 4,
+    eCentres: pairCap * 4,
+    eOut: pairCap * 4,
+  };
+  const scratch = Object.fromEntries(Object.keys(sizes).map((name) => [name, [] as number[]])) as Record<ScratchName, number[]>;
   for (let t = 0; t < threads; t++) {
-    scratchIdx.push(at);
-    at += Math.ceil(((outRows * 4) / 16)) * 16;
-    scratchOut.push(at);
-    at += Math.ceil((outRows * Math.max(kPad, tPad) * 4) / 16) * 16;
+    for (const name of Object.keys(sizes) as ScratchName[]) {
+      scratch[name].push(at);
+      at += Math.ceil(sizes[name] / 16) * 16;
+    }
   }
-  return { n, dims, dp, k, kPad, trials, tPad, chunkRows, nChunks, threads, bytes: at, off, scratchIdx, scratchOut };
+  return { n, dims, dp, k, kPad, trials, tPad, chunkRows, nChunks, threads, elkan, pairCap, bytes: at, off, scratch };
 }
 
 /** Allocates the shared memory for a layout, or explains why it cannot. */
@@ -126,17 +147,28 @@ export class Workspace {
   readonly move: Float64Array;
   /** Half the distance from each centre to its nearest other centre. */
   readonly half: Float64Array;
+  /** Half the distance between every two centres (k x k). */
+  readonly cc: Float64Array;
+  /** Elkan lower bounds, n x k (empty unless layout.elkan). */
+  readonly lb: Float32Array;
   readonly chunkSums: Float64Array;
   readonly chunkSq: Float64Array;
   readonly chunkCounts: Int32Array;
   /** Per chunk: [changed rows, sum, first bad row + 1, rows recomputed]. */
   readonly chunkStats: Float64Array;
   readonly chunkPots: Float64Array;
-  readonly idx: Int32Array;
+  /** This thread's scratch lists (views) and their byte offsets. */
+  readonly full: Int32Array;
   readonly out: Float32Array;
-  readonly idxPtr: number;
-  readonly outPtr: number;
-  readonly dots: DotsFn;
+  readonly tRows: Int32Array;
+  readonly tCentres: Int32Array;
+  readonly tOut: Float32Array;
+  readonly tBound: Float64Array;
+  readonly eRows: Int32Array;
+  readonly eCentres: Int32Array;
+  readonly eOut: Float32Array;
+  readonly ptr: Record<ScratchName, number>;
+  readonly kernels: Kernels;
 
   constructor(
     readonly memory: WasmMemory,
@@ -160,16 +192,25 @@ export class Workspace {
     this.candSq = new Float64Array(buf, off.candSq, tPad);
     this.move = new Float64Array(buf, off.move, k + 4);
     this.half = new Float64Array(buf, off.half, k);
+    this.cc = new Float64Array(buf, off.cc, k * k);
+    this.lb = new Float32Array(buf, off.lb, layout.elkan ? n * k : 0);
     this.chunkSums = new Float64Array(buf, off.chunkSums, nChunks * k * dp);
     this.chunkSq = new Float64Array(buf, off.chunkSq, nChunks * k);
     this.chunkCounts = new Int32Array(buf, off.chunkCounts, nChunks * k);
     this.chunkStats = new Float64Array(buf, off.chunkStats, nChunks * 4);
     this.chunkPots = new Float64Array(buf, off.chunkPots, nChunks * tPad);
-    this.idxPtr = layout.scratchIdx[thread]!;
-    this.outPtr = layout.scratchOut[thread]!;
-    this.idx = new Int32Array(buf, this.idxPtr, BLOCK_ROWS + TILE_ROWS);
-    this.out = new Float32Array(buf, this.outPtr, (BLOCK_ROWS + TILE_ROWS) * Math.max(kPad, tPad));
-    this.dots = createDots(memory, forceReferenceKernel);
+    const rows = BLOCK_ROWS + TILE_ROWS;
+    this.ptr = Object.fromEntries(Object.entries(layout.scratch).map(([name, offs]) => [name, offs[thread]!])) as Record<ScratchName, number>;
+    this.full = new Int32Array(buf, this.ptr.full, rows);
+    this.out = new Float32Array(buf, this.ptr.out, rows * Math.max(kPad, tPad));
+    this.tRows = new Int32Array(buf, this.ptr.tRows, rows);
+    this.tCentres = new Int32Array(buf, this.ptr.tCentres, rows);
+    this.tOut = new Float32Array(buf, this.ptr.tOut, rows);
+    this.tBound = new Float64Array(rows);
+    this.eRows = new Int32Array(buf, this.ptr.eRows, layout.pairCap);
+    this.eCentres = new Int32Array(buf, this.ptr.eCentres, layout.pairCap);
+    this.eOut = new Float32Array(buf, this.ptr.eOut, layout.pairCap);
+    this.kernels = createKernels(memory, forceReferenceKernel);
   }
 
   /** First and one-past-last row of a chunk. */

@@ -1,7 +1,8 @@
 /**
  * A short readable cluster label from ranked keywords: the first `max` distinct terms joined by
- * " / ", where a unigram already inside a chosen bigram is dropped (and a bigram replaces the
- * chosen unigrams it contains), and simple plural twins ("charger", "chargers") count once.
+ * " / ". A term whose every word is already shown is dropped (a unigram inside a chosen bigram, or
+ * "charger cable" after "battery charger" and "cable"), a bigram replaces the chosen unigrams it
+ * contains, and simple plural twins ("charger", "chargers") count as one word.
  */
 import type { Keyword } from './keywords.js';
 
@@ -17,19 +18,24 @@ function covered(inner: string, outer: string): boolean {
   return words(inner).every((w) => o.some((x) => sameWord(w, x)));
 }
 
-/** E.g. ["battery charger", "cable", "battery", "usb"] -> "battery charger / cable / usb". Empty input gives "". */
+/**
+ * E.g. ["battery", "cable", "charger", "battery charger", "usb"] -> "battery charger / cable / usb".
+ * Looks at the first 3 * max keywords; once `max` terms are chosen, a later bigram may still merge
+ * the unigrams it contains. Empty input gives "".
+ */
 export function labelFromKeywords(keywords: readonly (string | Keyword)[], max = 3): string {
-  const chosen: string[] = [];
-  for (const k of keywords) {
+  let chosen: string[] = [];
+  for (const k of keywords.slice(0, 3 * max)) {
     const term = typeof k === 'string' ? k : k.term;
-    if (chosen.some((c) => covered(term, c))) continue;
+    const merged = chosen.filter((c) => words(c).length < words(term).length && covered(c, term));
+    const others = chosen.filter((c) => !merged.includes(c));
+    const fresh = words(term).filter((w) => !merged.some((c) => covered(w, c)));
+    // nothing new to show: every word left over is already in another chosen term
+    if ((merged.length === 0 || fresh.length > 0) && fresh.every((w) => others.some((c) => covered(w, c)))) continue;
+    if (merged.length === 0 && chosen.length >= max) continue;
     // a bigram takes the place of the first chosen unigram it contains
-    const at = chosen.findIndex((c) => covered(c, term));
-    const rest = chosen.filter((c) => !covered(c, term));
-    chosen.length = 0;
-    chosen.push(...rest);
-    chosen.splice(at < 0 ? chosen.length : at, 0, term);
-    if (chosen.length >= max) break;
+    const at = merged.length === 0 ? others.length : chosen.indexOf(merged[0]!);
+    chosen = [...others.slice(0, at), term, ...others.slice(at)];
   }
-  return chosen.join(' / ');
+  return chosen.slice(0, max).join(' / ');
 }

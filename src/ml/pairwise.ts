@@ -2,7 +2,7 @@
  * All pairwise dot products of a small set of rows (a Gram matrix), through the SIMD kernel of
  * dot-kernel.ts. For samples of a few thousand rows (silhouette): s x s float32 values.
  */
-import { createDots, TILE_CENTRES, TILE_ROWS } from './dot-kernel.js';
+import { createKernels, TILE_CENTRES, TILE_ROWS } from './kernels.js';
 import { wasm } from './wasm-runtime.js';
 
 const BLOCK = 256;
@@ -23,7 +23,7 @@ export function gramMatrix(rows: Float32Array, s: number, dims: number): Float32
   const ident = new Int32Array(memory.buffer, idxOff, sPad + TILE_ROWS);
   for (let i = 0; i < ident.length; i++) ident[i] = Math.min(i, sPad - 1);
   const out = new Float32Array(memory.buffer, outOff, (BLOCK + TILE_ROWS) * sPad);
-  const dots = createDots(memory);
+  const { dots } = createKernels(memory);
   const gram = new Float32Array(s * s);
   for (let r0 = 0; r0 < s; r0 += BLOCK) {
     const count = Math.min(BLOCK, s - r0);

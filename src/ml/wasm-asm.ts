@@ -41,7 +41,7 @@ const name = (s: string): Code => vec([...new TextEncoder().encode(s)].map((b) =
 const simd = (opcode: number, ...rest: number[]): Code => [0xfd, ...uleb(opcode), ...rest];
 
 /** Value types. */
-export const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export const T = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 
 /** Instructions, by their text-format names. Memory alignment hints are the natural ones. */
 export const op = {
@@ -59,6 +59,7 @@ export const op = {
   f32Load: (offset = 0): Code => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset = 0): Code => [0x38, 2, ...uleb(offset)],
   f32Add: [0x92],
+  f64Add: [0xa0],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   end: [0x0b],
@@ -71,7 +72,36 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  v128Load64Zero: (offset = 0): Code => simd(0x5d, 3, ...uleb(offset)),
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2ExtractLane: (lane: number): Code => simd(0x21, lane),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
 } as const;
+
+/** Collects a function body and its locals (numbered after the parameters). */
+export class FunctionBuilder {
+  readonly code: number[] = [];
+  readonly locals: number[] = [];
+  constructor(private readonly params: number) {}
+
+  /** Declares a local of `type`; returns its index. */
+  local(type: number): number {
+    return this.locals.push(type) + this.params - 1;
+  }
+
+  emit(...parts: Code[]): void {
+    for (const p of parts) this.code.push(...p);
+  }
+
+  /** Pushes the horizontal sum of f32x4 local `v` as (l0 + l1) + (l2 + l3). */
+  hsum(v: number): void {
+    const get = op.localGet;
+    this.emit(get(v), op.f32x4ExtractLane(0), get(v), op.f32x4ExtractLane(1), op.f32Add);
+    this.emit(get(v), op.f32x4ExtractLane(2), get(v), op.f32x4ExtractLane(3), op.f32Add, op.f32Add);
+  }
+}
 
 /** One exported function: its signature, extra locals (by type, in order) and body. */
 export interface FuncDef {

@@ -45,7 +45,8 @@ export async function loadModelRunner(opts: RunnerOptions, logger?: { info(o: ob
     model.dispose();
     throw new Error(`module in ${opts.dir} must have one string input (got [${names.join(', ')}])`);
   }
-  const exec = (input: ModelInput) => (input.kind === 'sparse' ? runSparse(model, input) : runText(model, input.texts));
+  const graph = graphRunner(model);
+  const exec = (input: ModelInput) => (input.kind === 'sparse' ? runSparse(graph, input) : runText(graph, input.texts));
   const probe = await exec(opts.probe);
   const dims = probe.length / batchSize(opts.probe);
   if (!Number.isInteger(dims) || dims <= 0) throw new Error(`module in ${opts.dir} returned ${probe.length} values for ${batchSize(opts.probe)} texts`);
@@ -59,19 +60,42 @@ export async function loadModelRunner(opts: RunnerOptions, logger?: { info(o: ob
   };
 }
 
+type GraphRun = (inputs: tf.Tensor | tf.NamedTensorMap) => Promise<tf.Tensor | tf.Tensor[]>;
+
+/**
+ * Runs `model` with `execute()` when its graph allows it and `executeAsync()` when it has dynamic
+ * ops (USE-lite's Where): tfjs refuses the former up front, before running anything, and the
+ * answer is kept.
+ */
+function graphRunner(model: tf.GraphModel): GraphRun {
+  let dynamic: boolean | undefined;
+  return async (inputs) => {
+    if (dynamic) return model.executeAsync(inputs);
+    try {
+      const out = model.execute(inputs);
+      dynamic = false;
+      return out;
+    } catch (e) {
+      if (dynamic === false || !/executeAsync/.test(String((e as Error).message))) throw e;
+      dynamic = true;
+      return model.executeAsync(inputs);
+    }
+  };
+}
+
 /**
  * Runs a USE-style graph. The graph infers the batch size from the largest row index, so trailing
  * rows without ids would be dropped and an all-empty batch fails: a one-id row is appended when
  * any row is empty and its output cut off. Empty rows then embed as the reference does mid-batch.
  */
-async function runSparse(model: tf.GraphModel, input: Extract<ModelInput, { kind: 'sparse' }>): Promise<Float32Array> {
+async function runSparse(graph: GraphRun, input: Extract<ModelInput, { kind: 'sparse' }>): Promise<Float32Array> {
   const n = input.lengths.length;
   const padded = input.lengths.includes(0) ? withSentinelRow(input) : input;
   const indices = tf.tensor2d(sparseIndices(padded.lengths), [padded.values.length, 2], 'int32');
   const values = tf.tensor1d(padded.values, 'int32');
   let out: tf.Tensor | tf.Tensor[] | undefined;
   try {
-    out = await model.executeAsync({ indices, values });
+    out = await graph({ indices, values });
     const t = Array.isArray(out) ? out[0]! : out;
     const data = (await t.data()) as Float32Array;
     // A copy we own: some backends hand out their internal buffer, and this one gets transferred.
@@ -94,11 +118,11 @@ function withSentinelRow(input: Extract<ModelInput, { kind: 'sparse' }>): Extrac
 }
 
 /** Runs a graph with one string input [n]; takes its first output. */
-async function runText(model: tf.GraphModel, texts: string[]): Promise<Float32Array> {
+async function runText(graph: GraphRun, texts: string[]): Promise<Float32Array> {
   const input = tf.tensor1d(texts, 'string');
   let out: tf.Tensor | tf.Tensor[] | undefined;
   try {
-    out = await model.executeAsync(input);
+    out = await graph(input);
     const t = Array.isArray(out) ? out[0]! : out;
     return ((await t.data()) as Float32Array).slice();
   } finally {

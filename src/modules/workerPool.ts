@@ -16,20 +16,24 @@ interface Task {
 interface Slot {
   worker: Worker | null;
   ready: boolean;
-  task: Task | null;
+  /** Batches sent to this worker, oldest first; at most PIPELINE_DEPTH. */
+  tasks: Task[];
   /** Consecutive failed starts; the pool gives up after MAX_RESTARTS. */
   failures: number;
   lastError?: string;
 }
 
 const MAX_RESTARTS = 3;
+/** Batches queued at a worker: the next one is already there when the current one ends. */
+const PIPELINE_DEPTH = 2;
 
 type Logger = { info(o: object, msg?: string): void; warn?(o: object, msg?: string): void };
 
 /**
- * A pool of worker threads, each with its own tfjs backend and copy of the graph model; one batch
- * per worker at a time. A worker that dies fails the batch it was running (the error names the
- * worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts in a row the pool
+ * A pool of worker threads, each with its own tfjs backend and copy of the graph model. A worker
+ * runs one batch at a time and holds the next one ready ({@link PIPELINE_DEPTH}), so it never
+ * waits on the main thread between batches. A worker that dies fails the batches it held (the
+ * error names the worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts in a row the pool
  * is broken and rejects every batch. Created ready by {@link createWorkerPool}.
  */
 export class WorkerPool implements BatchExecutor {
@@ -48,8 +52,8 @@ export class WorkerPool implements BatchExecutor {
     workers: Worker[],
     private readonly logger?: Logger,
   ) {
-    this.slots = size;
-    this.pool = workers.map((w) => ({ worker: w, ready: true, task: null, failures: 0 }));
+    this.slots = size * PIPELINE_DEPTH;
+    this.pool = workers.map((w) => ({ worker: w, ready: true, tasks: [], failures: 0 }));
     this.pool.forEach((slot, i) => this.watch(slot, i, workers[i]!));
   }
 
@@ -88,14 +92,17 @@ export class WorkerPool implements BatchExecutor {
     await Promise.all(this.pool.map((s) => s.worker?.terminate()));
   }
 
+  /** Hands waiting batches to the least loaded ready workers. */
   private dispatch(): void {
-    for (const slot of this.pool) {
-      if (!slot.ready || slot.task || !slot.worker) continue;
-      const task = this.waiting.shift();
-      if (!task) return;
-      slot.task = task;
-      const msg: ToWorker = { type: 'run', id: task.id, input: task.input };
-      slot.worker.postMessage(msg, transferablesOf(task.input));
+    for (let depth = 0; depth < PIPELINE_DEPTH; depth++) {
+      for (const slot of this.pool) {
+        if (!slot.ready || !slot.worker || slot.tasks.length > depth) continue;
+        const task = this.waiting.shift();
+        if (!task) return;
+        slot.tasks.push(task);
+        const msg: ToWorker = { type: 'run', id: task.id, input: task.input };
+        slot.worker.postMessage(msg, transferablesOf(task.input));
+      }
     }
   }
 
@@ -107,9 +114,8 @@ export class WorkerPool implements BatchExecutor {
         this.logger?.info({ worker: index, backend: msg.backend }, 'embedding worker replaced');
       } else if (msg.type === 'failed') {
         slot.lastError = msg.message;
-      } else if (slot.task && msg.id === slot.task.id) {
-        const task = slot.task;
-        slot.task = null;
+      } else if (slot.tasks[0]?.id === msg.id) {
+        const task = slot.tasks.shift()!;
         if (msg.type === 'result') task.resolve(msg.vectors);
         else task.reject(new Error(`embedding failed: ${msg.message}`));
       }
@@ -128,9 +134,8 @@ export class WorkerPool implements BatchExecutor {
     slot.ready = false;
     const cause = slot.lastError ?? `exit code ${code}`;
     slot.lastError = undefined;
-    if (slot.task) {
-      slot.task.reject(new Error(`embedding worker ${index} died while embedding a batch of texts (${cause})`));
-      slot.task = null;
+    for (const task of slot.tasks.splice(0)) {
+      task.reject(new Error(`embedding worker ${index} died while embedding a batch of texts (${cause})`));
     }
     if (this.closing) return;
     if (!wasReady) slot.failures++;

@@ -1,9 +1,28 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHnswIndex } from '../../src/index/hnsw.js';
 import { IndexHost, IndexWorkerError } from '../../src/index/worker-host.js';
 import { clusteredVectors } from './clustered.js';
 import { items, params, tempDir } from './helpers.js';
+
+/** An idle process with a 10 ms timer: its longest gap is what the machine alone inflicts. */
+async function idleControl(): Promise<{ stop: () => Promise<number> }> {
+  const code = `let last = performance.now(), max = 0;
+    setInterval(() => { const now = performance.now(); max = Math.max(max, now - last); last = now; }, 10);
+    process.on('message', () => process.send(max, () => process.exit(0)));
+    process.send('ready');`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await once(child, 'message');
+  return {
+    stop: async () => {
+      child.send('stop');
+      const [max] = (await once(child, 'message')) as [number];
+      return max;
+    },
+  };
+}
 
 describe('hnsw index worker', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -15,6 +34,7 @@ describe('hnsw index worker', () => {
   it('keeps the main event loop responsive while 20k vectors are added', async () => {
     const vectors = clusteredVectors({ n: 20_000, dims: 512, clusters: 300, noise: 1, seed: 1 });
     const index = await openHnswIndex({ dir: tmp.dir, name: 'big', params: params() });
+    const control = await idleControl();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let ticks = 0;
     let maxGap = 0;
@@ -26,15 +46,22 @@ describe('hnsw index worker', () => {
       ticks++;
     }, 10);
     delay.enable();
+    const elu = performance.eventLoopUtilization();
     const started = performance.now();
     await index.upsert(items(vectors));
     const elapsed = performance.now() - started;
+    const busy = performance.eventLoopUtilization(elu).utilization;
     delay.disable();
     clearInterval(timer);
+    const controlGap = await control.stop();
     expect(index.size).toBe(20_000);
+    // the main thread mostly waits: hnswlib's work happens in the worker
+    expect(busy).toBeLessThan(0.25);
     expect(ticks).toBeGreaterThan(elapsed / 40);
-    expect(maxGap).toBeLessThan(100);
-    expect(delay.max / 1e6).toBeLessThan(100);
+    // no stall over 100 ms, unless an idle process on this machine stalled as long at the same time (CPU contention)
+    const allowed = Math.max(100, controlGap + 50);
+    expect(maxGap).toBeLessThan(allowed);
+    expect(delay.max / 1e6).toBeLessThan(allowed);
     await index.close();
   });
 

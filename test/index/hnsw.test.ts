@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BruteForceIndex } from '../../src/index/brute-force.js';
 import { type HnswIndex, openHnswIndex } from '../../src/index/hnsw.js';
 import { clusteredVectors } from './clustered.js';
@@ -100,21 +100,50 @@ describe('hnsw index', () => {
     await index.remove(Array.from({ length: 20 }, (_, i) => i));
     expect([index.deletedCount, index.rebuilds]).toEqual([20, 0]);
     await index.remove([20]);
-    expect([index.size, index.deletedCount, index.rebuilds]).toEqual([79, 0, 1]);
+    await vi.waitFor(() => expect(index.rebuilds).toBe(1));
+    expect([index.size, index.deletedCount]).toEqual([79, 0]);
     const rows = await index.search(base.slice(0, 30), 1);
     expect(rows.slice(21).map((r) => r[0]!.key)).toEqual(Array.from({ length: 9 }, (_, i) => 21 + i));
     expect(rows.flat().every((h) => h.key > 20)).toBe(true);
     await index.close();
   });
 
+  it('keeps serving searches and taking writes while it compacts', async () => {
+    const index = await open();
+    await index.upsert(items(base.slice(0, 3000)));
+    await index.remove(Array.from({ length: 700 }, (_, i) => i));
+    expect(index.rebuilds).toBe(0);
+    // during the copy: searches answer from the old graph, writes reach both graphs
+    expect((await index.search([base[2000]!], 1))[0]![0]!.key).toBe(2000);
+    await index.upsert([{ key: 2999, vector: base[0]! }, { key: 5000, vector: base[1]! }, { key: 10, vector: base[10]! }]);
+    await index.remove([2998, 11]);
+    expect(index.rebuilds).toBe(0);
+    await vi.waitFor(() => expect(index.rebuilds).toBe(1), { timeout: 30_000 });
+    expect(index.size).toBe(2300 + 2 - 1);
+    const probe = [base[0]!, base[1]!, base[10]!, base[2998]!, base[1500]!];
+    const rows = await index.search(probe, 2);
+    expect(rows.map((r) => r[0]!.key)).toEqual([2999, 5000, 10, expect.any(Number), 1500]);
+    expect(rows.flat().some((h) => h.key === 2998 || h.key === 11 || h.key === 0)).toBe(false);
+    await index.close();
+  });
+
   it('returns only allowed keys, and still k of them when at least k are allowed', async () => {
-    // 40 points of another cluster than the query's: far away, so the filter must do the work
+    // 600 points of other clusters than the query's: far away, so the in-graph filter must do the work
+    const allow = Int32Array.from({ length: 600 }, (_, i) => 1 + (i % 24) + 200 * Math.floor(i / 24));
+    const found = await big.search(queries.slice(0, 20), 10, { allow });
+    const truth = await exact.search(queries.slice(0, 20), 10, { allow });
+    const allowed = new Set(allow);
+    expect(found.every((row) => row.length === 10 && row.every((h) => allowed.has(h.key)))).toBe(true);
+    expect(recall(found, truth)).toBeGreaterThan(0.95);
+  });
+
+  it('searches a small allowed set exactly, ignoring unknown and duplicate keys', async () => {
     const allow = Int32Array.from({ length: 40 }, (_, i) => 1 + 200 * i);
-    const [row] = await big.search([queries[0]!], 10, { allow });
-    expect(row).toHaveLength(10);
-    expect(row!.every((h) => allow.includes(h.key))).toBe(true);
-    const [truth] = await exact.search([queries[0]!], 10, { allow });
-    expect(keysOf([row!])).toEqual(keysOf([truth!]));
+    const rows = await big.search(queries.slice(0, 3), 10, { allow: Int32Array.from([...allow, ...allow, 123456, -5]) });
+    expect(rows).toHaveLength(3);
+    const truth = await exact.search(queries.slice(0, 3), 10, { allow });
+    expect(keysOf(rows)).toEqual(keysOf(truth));
+    rows[0]!.forEach((h, j) => expect(h.distance).toBeCloseTo(truth[0]![j]!.distance, 5));
     const few = Int32Array.from([5, 17, 123456]);
     expect((await big.search([queries[0]!], 10, { allow: few }))[0]!.map((h) => h.key).sort()).toEqual([17, 5]);
     expect(await big.search([queries[0]!], 10, { allow: new Int32Array(0) })).toEqual([[]]);

@@ -10,20 +10,24 @@ import { dot } from '../../src/modules/similarity.js';
 import { hashModuleDir } from '../../src/modules/source.js';
 import type { ModuleRegistry } from '../../src/modules/types.js';
 import { bundledUseLiteDir } from '../../src/modules/useLite.js';
+import { writeTextModel } from './textModel.js';
 
 const dir = bundledUseLiteDir();
 const codeOf = (e: unknown) => (isAppError(e) ? e.code : String(e));
 
 describe('the module registry', () => {
   let registry: ModuleRegistry;
+  let textDir: string;
 
   beforeAll(async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'semhub-registry-'));
+    textDir = await mkdtemp(path.join(os.tmpdir(), 'semhub-text-module-'));
+    await writeTextModel(textDir);
     const config = loadConfig({
       SEMHUB_DATA_DIR: dataDir,
       SEMHUB_BACKEND: 'wasm',
       SEMHUB_EMBED_WORKERS: '0',
-      SEMHUB_TRUSTED_MODULE_SOURCES: pathToFileURL(dir).href,
+      SEMHUB_TRUSTED_MODULE_SOURCES: `${pathToFileURL(dir).href},${pathToFileURL(textDir).href}`,
     });
     registry = await loadModuleRegistry(config);
   });
@@ -64,7 +68,16 @@ describe('the module registry', () => {
     const [a] = await registry.get('use-lite-copy').embed(['the same model twice']);
     const [b] = await registry.get().embed(['the same model twice']);
     expect(dot(a!, b!)).toBeGreaterThanOrEqual(0.9999);
-    expect(registry.list().map((m) => m.name)).toEqual(['use-lite', 'use-lite-copy']);
+    expect(registry.list().map((m) => m.name).slice(0, 2)).toEqual(['use-lite', 'use-lite-copy']);
+  });
+
+  it('registers a graph with one string input as a text module, dims found by a probe', async () => {
+    const info = await registry.register({ name: 'hashed', version: '0.1', source: textDir });
+    expect(info).toMatchObject({ name: 'hashed', dims: 4, inputKind: 'text', backend: 'wasm' });
+    const [a, b, again] = await registry.get('hashed').embed(['first text', 'second text', 'first text']);
+    expect(Math.sqrt(dot(a!, a!))).toBeCloseTo(1, 5);
+    expect(Array.from(again!)).toEqual(Array.from(a!));
+    expect(b!.length).toBe(4);
   });
 
   it('refuses a directory outside the trusted sources with MODULE_UNTRUSTED', async () => {

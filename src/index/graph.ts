@@ -1,0 +1,69 @@
+/**
+ * One hnswlib HierarchicalNSW graph with the bookkeeping hnswlib does not expose: its live key
+ * set, tombstone count, slot reuse and growth. Synchronous and blocking: worker-side only.
+ * Reference: hnswlib's hnswalg.h (markDelete, allow_replace_deleted, resizeIndex).
+ */
+import hnswlib from 'hnswlib-node';
+import type { NativeParams } from './protocol.js';
+
+export type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>;
+
+/** hnswlib's level generator seed: fixed so that builds are reproducible. */
+const RANDOM_SEED = 100;
+
+/** A graph plus the set of keys live in it. */
+export class Graph {
+  readonly live = new Set<number>();
+
+  constructor(readonly hnsw: Hnsw) {}
+
+  /** A new, empty graph of `capacity` slots that can reuse tombstoned slots. */
+  static create(p: NativeParams, capacity: number, ef: number): Graph {
+    const h = new hnswlib.HierarchicalNSW(p.metric, p.dims);
+    h.initIndex(Math.max(1, capacity), p.m, p.efConstruction, RANDOM_SEED, true);
+    h.setEf(ef);
+    return new Graph(h);
+  }
+
+  /** Tombstones: used slots whose key was removed. */
+  deleted(): number {
+    return this.hnsw.getCurrentCount() - this.live.size;
+  }
+
+  /** Adds or replaces `key`; a new key takes a tombstoned slot when there is one, else a new slot (doubling when full). */
+  put(point: number[], key: number): void {
+    const h = this.hnsw;
+    if (this.live.has(key)) {
+      h.addPoint(point, key, false);
+      return;
+    }
+    if (this.deleted() > 0) {
+      // a key that still owns a tombstoned slot must get that slot back, never a second one
+      if (this.revive(key)) h.addPoint(point, key, false);
+      else h.addPoint(point, key, true);
+    } else {
+      const capacity = h.getMaxElements();
+      if (h.getCurrentCount() >= capacity) h.resizeIndex(capacity * 2);
+      h.addPoint(point, key, false);
+    }
+    this.live.add(key);
+  }
+
+  /** Tombstones `key` if it is live. */
+  remove(key: number): void {
+    if (!this.live.has(key)) return;
+    this.hnsw.markDelete(key);
+    this.live.delete(key);
+  }
+
+  /** Clears the tombstone of `key` if it still owns a slot (hnswlib throws "Label not found" if not). */
+  private revive(key: number): boolean {
+    try {
+      this.hnsw.unmarkDelete(key);
+      return true;
+    } catch (e) {
+      if (/Label not found/.test((e as Error).message)) return false;
+      throw e;
+    }
+  }
+}
