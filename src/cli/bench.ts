@@ -5,6 +5,7 @@ type BenchFn = (opts: { json: boolean }) => Promise<unknown>;
 /** Benchmarks by name; each lives in bench/<name>.ts and compares against a named peer in the same run. */
 const BENCHES: Record<string, () => Promise<BenchFn>> = {
   embed: async () => (await import('../../bench/embed.js')).benchEmbed,
+  search: async () => (await import('../../bench/search.js')).benchSearch,
 };
 
 /** `semhub bench <name> [--json]`: one JSON object per run on stdout with --json. */

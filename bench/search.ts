@@ -1,0 +1,262 @@
+/**
+ * `semhub bench search`: the search path on real USE-lite embeddings of every text in the shared
+ * data (about 76k; random 512-d vectors have no neighbourhood structure and would measure nothing).
+ * 1,000 texts are held out as queries. Printed as JSON lines:
+ *  1. unfiltered: raw hnswlib-node `searchKnn` (one thread, in-process, on the very index file the
+ *     server saved) vs GraphQL `search(vector:)` over HTTP with 32 concurrent clients: QPS ratio,
+ *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector;
+ *  2. filtered: recall@10 at 1%, 10% and 50% selectivity;
+ *  3. SciFact (train queries): nDCG@10 and recall@100 of VECTOR, KEYWORD and HYBRID.
+ * Run directly: `npx tsx bench/search.ts [--json] [--seconds 10]`.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import hnswlib from 'hnswlib-node';
+import { exactKnn } from '../src/index/brute-force.js';
+import { contentHash } from '../src/services/hash.js';
+import { HNSW_DEFAULTS } from '../src/services/collections.js';
+import { openStore } from '../src/store/open.js';
+import type { DocumentWrite } from '../src/store/types.js';
+import { allTexts, loadSciFact } from './datasets.js';
+import { benchCacheDir, cachedEmbeddings } from './embed-cache.js';
+import { mean, ndcgAtK, percentile, recallAtK, recallOfRelevant, round } from './retrieval-metrics.js';
+import { gql, removeDir, rssOf, startServerProcess, type ServerProcess } from './server-process.js';
+
+const QUERIES = 1000;
+const CLIENTS = 32;
+const K = 10;
+const FILTERED_QUERIES = 200;
+const SELECTIVITIES: [number, unknown, (bucket: number) => boolean][] = [
+  [0.01, { bucket: 0 }, (b) => b === 0],
+  [0.1, { bucket: { lt: 10 } }, (b) => b < 10],
+  [0.5, { bucket: { lt: 50 } }, (b) => b < 50],
+];
+const SEARCH_VECTOR = `query($v: [Float!]!, $f: JSON) { search(collection: "bench", vector: $v, filter: $f, limit: 10) { score document { id } } }`;
+
+export interface BenchSearchOptions {
+  json: boolean;
+  seconds?: number;
+}
+
+type Emit = (line: object) => void;
+
+/** Runs the search benchmark and returns its JSON lines. */
+export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
+  const seconds = opts.seconds ?? 10;
+  const lines: object[] = [];
+  const emit: Emit = (line) => {
+    lines.push(line);
+    console.log(opts.json ? JSON.stringify(line) : line);
+  };
+  const log = (m: string) => process.stderr.write(`bench search: ${m}\n`);
+
+  const texts = allTexts();
+  const scifact = loadSciFact();
+  log(`${texts.length} texts; embedding (cached under ${benchCacheDir()})`);
+  const { vectors, dims, module } = await cachedEmbeddings(texts, log);
+  const step = Math.floor(texts.length / QUERIES);
+  const isQuery = (i: number) => i % step === 0 && i / step < QUERIES;
+  const corpus: number[] = [];
+  const queries: number[] = [];
+  texts.forEach((_, i) => (isQuery(i) ? queries : corpus).push(i));
+  const row = (i: number) => vectors.subarray(i * dims, (i + 1) * dims);
+
+  // Populate the store directly with the cached vectors (this bench measures search, not ingest).
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semhub-bench-search-'));
+  const store = await openStore({ dataDir });
+  const bench = await store.createCollection({ name: 'bench', module, metric: 'cosine', hnsw: { ...HNSW_DEFAULTS } });
+  for (let s = 0; s < corpus.length; s += 2000) {
+    const writes: DocumentWrite[] = corpus.slice(s, s + 2000).map((i, j) => ({
+      id: `d${i}`, text: texts[i]!, metadata: { bucket: (s + j) % 100 }, contentHash: contentHash(texts[i]!), vector: row(i),
+    }));
+    await store.upsertDocuments(bench.key, writes);
+  }
+  const textIndex = new Map(texts.map((t, i) => [t, i]));
+  if (scifact) {
+    const sf = await store.createCollection({ name: 'scifact', module, metric: 'cosine', hnsw: { ...HNSW_DEFAULTS } });
+    for (let s = 0; s < scifact.corpus.length; s += 2000) {
+      const writes = scifact.corpus.slice(s, s + 2000).flatMap((d): DocumentWrite[] => {
+        const text = `${d.title} ${d.text}`.trim();
+        const i = textIndex.get(text);
+        return i === undefined ? [] : [{ id: d.id, text, metadata: null, contentHash: contentHash(text), vector: row(i) }];
+      });
+      await store.upsertDocuments(sf.key, writes);
+    }
+  }
+  await store.close();
+  log(`stored ${corpus.length} documents; starting the server (it builds the index from the store)`);
+
+  const empty = await startServerProcess({ env: { SEMHUB_EMBED_WORKERS: '1' } });
+  const baselineRss = rssOf(empty.proc.pid!) ?? 0;
+  await empty.stop();
+  removeDir(empty.dataDir);
+
+  let server: ServerProcess | null = await startServerProcess({ dataDir, env: { SEMHUB_EMBED_WORKERS: '1' } });
+  try {
+    const built = Date.now();
+    await waitIndexed(server.url, 'bench');
+    if (scifact) await waitIndexed(server.url, 'scifact');
+    log(`index ready in ${((Date.now() - built) / 1000).toFixed(0)} s; saving it (graceful stop) for the raw peer`);
+    await server.stop();
+    server = null;
+
+    const indexFile = path.join(dataDir, 'indexes', `collection-${bench.key}.hnsw`);
+    const raw1 = rawPeer(indexFile, dims, queries.map(row), seconds);
+    server = await startServerProcess({ dataDir, env: { SEMHUB_EMBED_WORKERS: '1' } });
+    await waitIndexed(server.url, 'bench');
+    const bodies = queries.map((i) => JSON.stringify({ query: SEARCH_VECTOR, variables: { v: Array.from(row(i)) } }));
+    const results = await runOnce(server.url, bodies);
+    const graph = await loadRun(server.url, bodies, seconds);
+    const rss = rssOf(server.proc.pid!);
+    const raw2 = rawPeer(indexFile, dims, queries.map(row), seconds);
+
+    // Exact ground truth over the corpus.
+    const corpusData = new Float32Array(corpus.length * dims);
+    corpus.forEach((i, j) => corpusData.set(row(i), j * dims));
+    const corpusKeys = Int32Array.from(corpus);
+    const truth = exactKnn(corpusData, corpusKeys, queries.map(row), K, dims).map((hits) => hits.map((h) => `d${h.key}`));
+    const recall = mean(results.map((ids, q) => recallAtK(ids, truth[q]!, K)));
+    const rawQps = (raw1.qps + raw2.qps) / 2;
+    emit({
+      bench: 'search', part: 'unfiltered', peer: 'hnswlib-node searchKnn (1 thread, in-process, same index file)',
+      vectors: corpus.length, queries: QUERIES, dims, ef: HNSW_DEFAULTS.ef, m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction,
+      clients: CLIENTS, seconds,
+      raw_qps: round(rawQps, 1), graphql_qps: round(graph.qps, 1), ratio: round(graph.qps / rawQps, 3),
+      p50_ms: round(graph.p50, 2), p99_ms: round(graph.p99, 2), errors: graph.errors,
+      recall_at_10: round(recall), raw_recall_at_10: round(mean(raw1.ids.map((ids, q) => recallAtK(ids.map((k) => `d${k}`), truth[q]!, K)))),
+      rss_bytes_per_vector: rss ? Math.round((rss - baselineRss) / corpus.length) : null,
+    });
+
+    // Filtered: ground truth restricted to matching documents.
+    const bucketOf = new Map(corpus.map((i, j) => [i, j % 100]));
+    for (const [selectivity, filter, match] of SELECTIVITIES) {
+      const qs = queries.slice(0, FILTERED_QUERIES);
+      const allowed = corpus.filter((i) => match(bucketOf.get(i)!));
+      const data = new Float32Array(allowed.length * dims);
+      allowed.forEach((i, j) => data.set(row(i), j * dims));
+      const want = exactKnn(data, Int32Array.from(allowed), qs.map(row), K, dims).map((hits) => hits.map((h) => `d${h.key}`));
+      const filtered = await runOnce(server.url, qs.map((i) => JSON.stringify({ query: SEARCH_VECTOR, variables: { v: Array.from(row(i)), f: filter } })));
+      const full = filtered.filter((ids) => ids.length === K && ids.every((id) => match(bucketOf.get(Number(id.slice(1)))!))).length;
+      emit({
+        bench: 'search', part: 'filtered', selectivity, matching: allowed.length, queries: qs.length,
+        recall_at_10: round(mean(filtered.map((ids, q) => recallAtK(ids, want[q]!, K)))),
+        full_and_matching: round(full / qs.length),
+      });
+    }
+
+    if (scifact) {
+      const judged = [...scifact.qrels.keys()].filter((q) => scifact.queries.has(q));
+      for (const mode of ['VECTOR', 'KEYWORD', 'HYBRID'] as const) {
+        const q = `query($t: String!) { search(collection: "scifact", text: $t, limit: 100, mode: ${mode}) { document { id } } }`;
+        const ranked = await runOnce(server.url, judged.map((id) => JSON.stringify({ query: q, variables: { t: scifact.queries.get(id) } })));
+        emit({
+          bench: 'search', part: 'scifact', mode, queries: judged.length, peer: null,
+          ndcg_at_10: round(mean(ranked.map((ids, i) => ndcgAtK(ids, scifact.qrels.get(judged[i]!)!, 10)))),
+          recall_at_100: round(mean(ranked.map((ids, i) => recallOfRelevant(ids, scifact.qrels.get(judged[i]!)!, 100)))),
+        });
+      }
+    }
+  } finally {
+    await server?.stop();
+    removeDir(dataDir);
+  }
+  return lines;
+}
+
+async function waitIndexed(url: string, collection: string): Promise<void> {
+  for (;;) {
+    try {
+      const r = await gql(url, `query($c: String!) { collection(name: $c) { documentCount indexedCount } }`, { c: collection });
+      const c = r.data?.collection;
+      if (c && c.documentCount === c.indexedCount) return;
+    } catch {
+      // the request may time out while the index builds: ask again
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function post(url: string, body: string): Promise<string[]> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const json = (await res.json()) as { data?: { search: { document: { id: string } }[] }; errors?: unknown[] };
+  if (!json.data || json.errors) throw new Error(`search failed: ${JSON.stringify(json.errors).slice(0, 300)}`);
+  return json.data.search.map((h) => h.document.id);
+}
+
+/** Every body once, CLIENTS at a time; results in body order. */
+async function runOnce(url: string, bodies: string[]): Promise<string[][]> {
+  const out: string[][] = new Array(bodies.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      out[i] = await post(url, bodies[i]!);
+    }
+  }));
+  return out;
+}
+
+/** CLIENTS concurrent clients for `seconds` after a 2 s warm-up: QPS and latency. */
+async function loadRun(url: string, bodies: string[], seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  let measuring = false;
+  let done = 0;
+  const warm = Date.now() + 2000;
+  const end = warm + seconds * 1000;
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (Date.now() < end) {
+      const body = bodies[next++ % bodies.length]!;
+      const t0 = performance.now();
+      try {
+        await post(url, body);
+      } catch {
+        errors++;
+      }
+      const now = Date.now();
+      if (now >= warm) {
+        measuring = true;
+        if (now < end) {
+          latencies.push(performance.now() - t0);
+          done++;
+        }
+      }
+    }
+  }));
+  void measuring;
+  return { qps: done / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+}
+
+/** Raw hnswlib-node on the saved index file: single-thread searchKnn for `seconds`. */
+function rawPeer(file: string, dims: number, queries: Float32Array[], seconds: number) {
+  const index = new hnswlib.HierarchicalNSW('ip', dims);
+  index.readIndexSync(file, true);
+  index.setEf(HNSW_DEFAULTS.ef);
+  const plain = queries.map((q) => Array.from(q));
+  const ids = plain.map((q) => index.searchKnn(q, K).neighbors);
+  const warmEnd = performance.now() + 1000;
+  let i = 0;
+  while (performance.now() < warmEnd) index.searchKnn(plain[i++ % plain.length]!, K);
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    index.searchKnn(plain[n++ % plain.length]!, K);
+  }
+  return { qps: n / ((performance.now() - t0) / 1000), ids };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const sec = args.indexOf('--seconds');
+  benchSearch({ json: args.includes('--json'), seconds: sec >= 0 ? Number(args[sec + 1]) : undefined }).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
