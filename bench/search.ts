@@ -232,7 +232,7 @@ async function loadRun(url: string, bodies: string[], seconds: number) {
 
 /** Raw hnswlib-node on the saved index file: single-thread searchKnn for `seconds`. */
 function rawPeer(file: string, dims: number, queries: Float32Array[], seconds: number) {
-  const index = new hnswlib.HierarchicalNSW('ip', dims);
+  const index = new hnswlib.HierarchicalNSW('cosine', dims); // the server's space for metric COSINE
   index.readIndexSync(file, true);
   index.setEf(HNSW_DEFAULTS.ef);
   const plain = queries.map((q) => Array.from(q));

@@ -1,9 +1,9 @@
 /**
- * Where k-means keeps its state: one shared WebAssembly.Memory holding the data (rows padded to a
- * multiple of 4 floats), per-row state, the centres, per-chunk partial results and a scratch area
- * per thread. Rows are split into fixed chunks that depend only on (n, k, dims), never on the
- * thread count, so partial sums reduce in the same order and results are bit-identical whether one
- * thread or several do the work.
+ * Where k-means keeps its state: one shared WebAssembly.Memory holding the data (rows zero-padded
+ * to a multiple of 16 floats), per-row state and bounds, the centres, per-chunk partial results and
+ * a scratch area per thread. Rows are split into fixed chunks that depend only on (n, k, dims),
+ * never on the thread count, so partial sums reduce in the same order and results are
+ * bit-identical whether one thread or several do the work.
  */
 import { createKernels, TILE_CENTRES, TILE_ROWS, type Kernels } from './kernels.js';
 import { wasm, type WasmMemory } from './wasm-runtime.js';

@@ -5,11 +5,13 @@
  * bit-identical results, in process or in workers, with any thread count.
  *
  * `kmeans()` runs synchronously on the calling thread: use it for small inputs (a few thousand
- * rows) and tests. Long runs belong off the event loop: `runKmeansInWorker()` (same options, same
- * result) runs it in worker threads and never blocks the caller.
+ * rows), scripts and tests. There is no in-process async variant that yields between iterations
+ * (a yield every iteration would still block for a whole pass over the data): long runs belong to
+ * `runKmeansInWorker()` (run-kmeans-in-worker.ts; same options, bit-identical result), which works
+ * in worker threads, reports progress by message and never blocks the caller's event loop.
  */
 import { LocalRunner } from './kmeans-runner.js';
-import { solveKmeans, type SolveOptions, type SolveResult } from './kmeans-solve.js';
+import { solveKmeans, type SolveOptions } from './kmeans-solve.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from './kmeans-workspace.js';
 
 /** Above this many rows, `miniBatch: 'auto'` switches to mini-batch k-means. */
@@ -82,10 +84,5 @@ export function kmeans(data: Float32Array, n: number, dims: number, opts: Kmeans
   const layout = planLayout(n, dims, solve.k, 1);
   const ws = new Workspace(allocateMemory(layout), layout, 0);
   loadRows(ws, data);
-  return finish(solveKmeans(ws, new LocalRunner(ws), solve, opts.onProgress));
-}
-
-/** The public result shape from the driver's. */
-export function finish(result: SolveResult): KmeansResult {
-  return result;
+  return solveKmeans(ws, new LocalRunner(ws), solve, opts.onProgress);
 }

@@ -20,12 +20,38 @@ export async function readVocabulary(dir: string): Promise<Vocabulary> {
   return vocab as Vocabulary;
 }
 
+/** Space-separated segments kept of a long text: at least this many ids, twice what USE-lite reads (128). */
+export const MAX_SEGMENTS = 256;
+/** Characters kept of a long text, so tokenizing one costs milliseconds, not minutes. */
+export const MAX_CHARS = 2048;
+
 /**
  * The tokenizer of a USE-style module: the reference `Tokenizer` of
  * `@tensorflow-models/universal-sentence-encoder` (NFKC, "▁" word marks, Viterbi over the
  * vocabulary, consecutive unknowns merged) over the module's `vocab.json`. Using the reference
  * itself keeps ids identical to the published pipeline (see test/modules/tokenizer.test.ts).
+ *
+ * The reference is quadratic in the text's length (a 64 KB text takes minutes), so a long text is
+ * cut first: to its first {@link MAX_SEGMENTS} space-separated segments, then {@link MAX_CHARS}
+ * characters, at a space where there is one. No USE-lite vocabulary piece has "▁" past its first
+ * character, so every space is a boundary of every segmentation and a text cut at a space gives
+ * exactly the reference's first ids (tested). The graph reads only the first 128; those differ only
+ * when the first 2048 characters make fewer than 128 ids (runs of unknown or unbroken characters).
  */
 export async function loadTokenizer(dir: string): Promise<SentencePieceTokenizer> {
-  return new Tokenizer(await readVocabulary(dir));
+  const reference = new Tokenizer(await readVocabulary(dir));
+  return {
+    encode: (text) => reference.encode(text.length <= MAX_CHARS ? text : cutLongText(text.normalize('NFKC'))),
+  };
+}
+
+/** The start of a long NFKC text, cut at a space (see loadTokenizer). */
+export function cutLongText(normalized: string): string {
+  const text = normalized.split(' ', MAX_SEGMENTS).join(' ');
+  if (text.length <= MAX_CHARS) return text;
+  const space = text.lastIndexOf(' ', MAX_CHARS);
+  let end = space > 0 ? space : MAX_CHARS;
+  // Never split a surrogate pair.
+  if (space <= 0 && /[\ud800-\udbff]/.test(text[end - 1] ?? '')) end--;
+  return text.slice(0, end);
 }

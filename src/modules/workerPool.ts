@@ -134,9 +134,10 @@ export class WorkerPool implements BatchExecutor {
     slot.ready = false;
     const cause = slot.lastError ?? `exit code ${code}`;
     slot.lastError = undefined;
-    for (const task of slot.tasks.splice(0)) {
-      task.reject(new Error(`embedding worker ${index} died while embedding a batch of texts (${cause})`));
-    }
+    const failure = this.closing
+      ? new Error('embedding worker pool closed before this batch was embedded')
+      : new Error(`embedding worker ${index} died while embedding a batch of texts (${cause})`);
+    for (const task of slot.tasks.splice(0)) task.reject(failure);
     if (this.closing) return;
     if (!wasReady) slot.failures++;
     if (slot.failures >= MAX_RESTARTS) {

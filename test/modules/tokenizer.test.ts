@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSts } from '../../bench/datasets.js';
 import { sparseAdapter } from '../../src/modules/inputAdapter.js';
 import { sparseIndices } from '../../src/modules/modelInput.js';
-import { loadTokenizer, readVocabulary, type SentencePieceTokenizer } from '../../src/modules/tokenizer.js';
+import { loadTokenizer, MAX_SEGMENTS, readVocabulary, type SentencePieceTokenizer } from '../../src/modules/tokenizer.js';
 import { bundledUseLiteDir } from '../../src/modules/useLite.js';
 
 const pairs = loadSts('dev');
@@ -43,6 +43,24 @@ describe('USE-lite tokenization', () => {
       expect(Array.from(sparseIndices(packed.lengths))).toEqual(expected.indices);
     }
     expect(sentences.length).toBeGreaterThan(2000);
+  });
+
+  it('cuts a long text at a space, keeping exactly the first ids of the reference', async () => {
+    const vocab = await readVocabulary(bundledUseLiteDir());
+    expect(vocab.filter(([piece]) => piece.indexOf('\u2581', 1) > 0)).toEqual([]);
+    const words = 'Results :) of the ﬁrst  study, naïvely re-run in 2019; see https://example.org/x?y=1'.split(' ');
+    const long = Array.from({ length: 1500 }, (_, i) => words[i % words.length]).join(' ');
+    const started = performance.now();
+    const ids = ours.encode(long);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(ids.length).toBeGreaterThanOrEqual(MAX_SEGMENTS);
+    expect(ids).toEqual(reference.encode(long).slice(0, ids.length));
+  });
+
+  it('tokenizes a 64 KB text without spaces in well under a second', () => {
+    const started = performance.now();
+    expect(ours.encode('x'.repeat(65_536)).length).toBeGreaterThan(100);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('normalizes to NFKC and merges runs of unknown characters as the reference does', () => {
