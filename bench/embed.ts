@@ -26,6 +26,7 @@ const PEER = 'tfjs-wasm-single-thread-batch32';
 const PEER_BATCH = 32;
 const SEGMENTS = 4;
 
+/** `json` prints one JSON line; the others override the defaults (2 rounds, one worker per core, DEFAULT_TOKEN_BUDGET). */
 export interface BenchEmbedOptions {
   json: boolean;
   rounds?: number;

@@ -33,8 +33,8 @@ type Logger = { info(o: object, msg?: string): void; warn?(o: object, msg?: stri
  * A pool of worker threads, each with its own tfjs backend and copy of the graph model. A worker
  * runs one batch at a time and holds the next one ready ({@link PIPELINE_DEPTH}), so it never
  * waits on the main thread between batches. A worker that dies fails the batches it held (the
- * error names the worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts in a row the pool
- * is broken and rejects every batch. Created ready by {@link createWorkerPool}.
+ * error names the worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts
+ * in a row the pool is broken and rejects every batch. Created ready by {@link createWorkerPool}.
  */
 export class WorkerPool implements BatchExecutor {
   readonly slots: number;

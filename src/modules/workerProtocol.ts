@@ -9,8 +9,10 @@ import type { BackendName } from './types.js';
  */
 export type WorkerInit = RunnerOptions;
 
+/** Pool → worker: embed one batch. */
 export type ToWorker = { type: 'run'; id: number; input: ModelInput };
 
+/** Worker → pool: start-up outcome, then one answer per batch, matched by `id`. */
 export type FromWorker =
   | { type: 'ready'; backend: BackendName; dims: number }
   | { type: 'failed'; message: string }
