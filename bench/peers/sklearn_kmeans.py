@@ -8,7 +8,7 @@ ONE JSON line: {"seconds", "cpu_seconds", "inertia", "iterations", "n_init", "al
 labels are written as raw little-endian int32.
 
 Usage: sklearn_kmeans.py DATA N DIMS K SEED N_INIT [--max-iter 300] [--tol 1e-4]
-                         [--minibatch BATCH] [--labels-out FILE]
+                         [--algorithm lloyd|elkan] [--minibatch BATCH] [--labels-out FILE]
 """
 import argparse
 import json
@@ -26,7 +26,8 @@ def main() -> int:
     p.add_argument("n_init", type=int)
     p.add_argument("--max-iter", type=int, default=300)
     p.add_argument("--tol", type=float, default=1e-4)
-    p.add_argument("--minibatch", type=int, default=0, help="batch size; 0 = full KMeans (lloyd)")
+    p.add_argument("--algorithm", choices=("lloyd", "elkan"), default="lloyd", help="full KMeans algorithm")
+    p.add_argument("--minibatch", type=int, default=0, help="batch size; 0 = full KMeans")
     p.add_argument("--labels-out", default=None)
     a = p.parse_args()
 
@@ -46,8 +47,8 @@ def main() -> int:
         algorithm = "minibatch"
     else:
         model = KMeans(n_clusters=a.k, n_init=a.n_init, random_state=a.seed, max_iter=a.max_iter, tol=a.tol,
-                       algorithm="lloyd")
-        algorithm = "lloyd"
+                       algorithm=a.algorithm)
+        algorithm = a.algorithm
     t0 = time.perf_counter()
     c0 = time.process_time()
     model.fit(x)
