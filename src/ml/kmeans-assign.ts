@@ -10,7 +10,7 @@
  * Changed rows move between the chunk's per-centre float64 sums. The labels equal plain Lloyd's
  * up to float32 rounding of near ties.
  */
-import { BLOCK_ROWS, type Workspace } from './kmeans-workspace.js';
+import { BLOCK_ROWS, STAT, STATS, type Workspace } from './kmeans-workspace.js';
 
 /** Reusable per-workspace state of the assignment of one chunk. */
 class ChunkAssigner {
@@ -20,6 +20,9 @@ class ChunkAssigner {
   private pairs = 0;
   private changed = 0;
   private work = 0;
+  private tightened = 0;
+  private tightFailed = 0;
+  private skipTight = false;
   private readonly rowBytes: number;
 
   constructor(private readonly ws: Workspace) {
@@ -34,6 +37,11 @@ class ChunkAssigner {
     this.chunk = chunk;
     this.changed = 0;
     this.work = 0;
+    // early on most tightened rows fail anyway: skip stage 2 while it failed for most rows last time
+    const stats = chunk * STATS;
+    this.skipTight = !force && ws.chunkStats[stats + STAT.tightFailed]! > 0.5 * ws.chunkStats[stats + STAT.tightened]!;
+    this.tightened = 0;
+    this.tightFailed = 0;
     const maxMove = move[k]!;
     const secondMove = move[k + 1]!;
     const argMax = move[k + 2]!;
@@ -60,6 +68,10 @@ class ChunkAssigner {
       const h = half[a]!;
       const m = h > l ? h : l;
       if (u <= m) continue;
+      if (this.skipTight) {
+        this.pushFull(i, m);
+        continue;
+      }
       ws.tRows[this.tight] = i;
       ws.tCentres[this.tight] = a;
       ws.tBound[this.tight++] = m;
@@ -68,11 +80,17 @@ class ChunkAssigner {
     if (this.tight > 0) this.flushTight();
     if (this.pairs > 0) this.flushPairs();
     if (this.full > 0) this.flushFull();
-    ws.chunkStats[chunk * 4] = this.changed;
-    ws.chunkStats[chunk * 4 + 3] = this.work;
+    ws.chunkStats[stats + STAT.changed] = this.changed;
+    ws.chunkStats[stats + STAT.work] = this.work;
+    if (!force) {
+      ws.chunkStats[stats + STAT.tightened] = this.tightened;
+      ws.chunkStats[stats + STAT.tightFailed] = this.tightFailed;
+    }
   }
 
-  private pushFull(i: number): void {
+  /** Queues row i for all centres; `bound` >= 0 when stage 2 was skipped (to score that choice). */
+  private pushFull(i: number, bound = -1): void {
+    this.ws.fBound[this.full] = bound;
     this.ws.full[this.full++] = i;
     if (this.full === BLOCK_ROWS) this.flushFull();
   }
@@ -86,12 +104,14 @@ class ChunkAssigner {
     this.tight = 0;
     ws.kernels.dotPairs(ws.ptr.tRows, ws.ptr.tCentres, count, off.x, this.rowBytes, off.centres, this.rowBytes, ws.ptr.tOut);
     this.work += count / k;
+    this.tightened += count;
     for (let q = 0; q < count; q++) {
       const i = tRows[q]!;
       const d2 = xSq[i]! + cSq[tCentres[q]!]! - 2 * tOut[q]!;
       const u = Math.sqrt(d2 > 0 ? d2 : 0);
       upper[i] = u;
       if (u <= tBound[q]!) continue;
+      this.tightFailed++;
       if (elkan) this.elkan(i, tCentres[q]!, u);
       else this.pushFull(i);
     }
@@ -157,7 +177,7 @@ class ChunkAssigner {
   private flushFull(): void {
     const ws = this.ws;
     const { k, kPad, off, elkan } = ws.layout;
-    const { full, xSq, cSq, labels, upper, lower, out, lb } = ws;
+    const { full, fBound, xSq, cSq, labels, upper, lower, out, lb } = ws;
     const count = this.full;
     this.full = 0;
     if (count & 1) full[count] = full[count - 1]!;
@@ -182,6 +202,12 @@ class ChunkAssigner {
       upper[i] = Math.sqrt(d1 > 0 ? d1 : 0);
       lower[i] = d2 === Infinity ? Infinity : Math.sqrt(d2 > 0 ? d2 : 0);
       const old = labels[i]!;
+      if (fBound[q]! >= 0) {
+        // would tightening have kept this row? (scores the skipped stage 2)
+        const dOld = xs + cSq[old]! - 2 * out[o + old]!;
+        this.tightened++;
+        if (Math.sqrt(dOld > 0 ? dOld : 0) > fBound[q]!) this.tightFailed++;
+      }
       if (old !== best) this.relabel(i, old, best);
     }
   }

@@ -1,15 +1,15 @@
 /**
- * Lloyd's k-means iterations, accelerated with Hamerly's bounds (Hamerly 2010, "Making k-means
- * even faster"): one upper bound to the own centre and one lower bound to the second nearest per
- * row, so rows that provably keep their centre skip the distance computation. The result equals
- * plain Lloyd up to float rounding of near ties. Convergence follows scikit-learn's lloyd: stop when
- * no label changes (strict) or when the summed squared centre shift is <= tol; when not strict, a
- * last assignment makes the labels match the returned centres. Empty clusters are re-seeded from
- * the rows farthest from their centres.
+ * Lloyd's k-means iterations. Each assignment (kmeans-assign.ts) computes only the distances that
+ * Hamerly's and Elkan's triangle-inequality bounds cannot rule out; the result equals plain Lloyd
+ * up to float rounding of near ties. Here: the centres' update from the chunks' sums, their
+ * movement and half-distances (for the bounds), and empty clusters, re-seeded from the rows
+ * farthest from their centres. Convergence follows scikit-learn's lloyd: stop when no label
+ * changes (strict) or when the summed squared centre shift is <= tol; when not strict, a last
+ * assignment makes the labels match the returned centres.
  */
 import { RowOp } from './kmeans-rows.js';
 import type { RowRunner } from './kmeans-runner.js';
-import { BLOCK_ROWS, type Workspace } from './kmeans-workspace.js';
+import { BLOCK_ROWS, STAT, STATS, type Workspace } from './kmeans-workspace.js';
 
 /** Outcome of one Lloyd run (labels and centres are left in the workspace). */
 export interface LloydOutcome {
@@ -56,6 +56,7 @@ export function lloyd(
 /** Forgets all labels and chunk sums (the next assignment visits every row). */
 export function resetAssignment(ws: Workspace): void {
   ws.labels.fill(-1);
+  ws.chunkStats.fill(0);
   ws.chunkSums.fill(0);
   ws.chunkSq.fill(0);
   ws.chunkCounts.fill(0);
@@ -74,7 +75,7 @@ export function assignStep(ws: Workspace, runner: RowRunner, totals: Totals, for
   runner.run(RowOp.assign, force ? 1 : 0);
   ws.move.fill(0);
   let changed = 0;
-  for (let ch = 0; ch < ws.layout.nChunks; ch++) changed += ws.chunkStats[ch * 4]!;
+  for (let ch = 0; ch < ws.layout.nChunks; ch++) changed += ws.chunkStats[ch * STATS + STAT.changed]!;
   reduce(ws, totals);
   return changed;
 }

@@ -4,7 +4,7 @@
  * so chunks can run in any order on any thread.
  */
 import { assignChunk } from './kmeans-assign.js';
-import { BLOCK_ROWS, type Workspace } from './kmeans-workspace.js';
+import { BLOCK_ROWS, STAT, STATS, type Workspace } from './kmeans-workspace.js';
 
 /** Step codes, shared with helper threads. */
 export const RowOp = {
@@ -53,8 +53,8 @@ function norms(ws: Workspace, chunk: number): void {
     xSq[i] = s;
     total += s;
   }
-  ws.chunkStats[chunk * 4 + 1] = total;
-  ws.chunkStats[chunk * 4 + 2] = bad;
+  ws.chunkStats[chunk * STATS + STAT.sum] = total;
+  ws.chunkStats[chunk * STATS + STAT.badRow] = bad;
 }
 
 function seedTrials(ws: Workspace, chunk: number, nCand: number): void {
@@ -88,5 +88,5 @@ function seedCommit(ws: Workspace, chunk: number, best: number): void {
     if (d2 < closest[i]!) closest[i] = d2;
     total += closest[i]!;
   }
-  ws.chunkStats[chunk * 4 + 1] = total;
+  ws.chunkStats[chunk * STATS + STAT.sum] = total;
 }

@@ -6,7 +6,7 @@
  */
 import { RowOp } from './kmeans-rows.js';
 import type { RowRunner } from './kmeans-runner.js';
-import type { Workspace } from './kmeans-workspace.js';
+import { STAT, STATS, type Workspace } from './kmeans-workspace.js';
 import type { Rng } from './prng.js';
 
 /** Seeds ws.centres (and ws.cSq) with k rows; returns the final potential. */
@@ -42,7 +42,7 @@ export function seedPlusPlus(ws: Workspace, runner: RowRunner, rng: Rng): number
 
 function chunkTotal(ws: Workspace): number {
   let total = 0;
-  for (let ch = 0; ch < ws.layout.nChunks; ch++) total += ws.chunkStats[ch * 4 + 1]!;
+  for (let ch = 0; ch < ws.layout.nChunks; ch++) total += ws.chunkStats[ch * STATS + STAT.sum]!;
   return total;
 }
 
@@ -51,7 +51,7 @@ function sampleRow(ws: Workspace, r: number): number {
   const { n, nChunks } = ws.layout;
   let acc = 0;
   for (let ch = 0; ch < nChunks; ch++) {
-    const sum = ws.chunkStats[ch * 4 + 1]!;
+    const sum = ws.chunkStats[ch * STATS + STAT.sum]!;
     if (acc + sum >= r) {
       const [lo, hi] = ws.chunkRange(ch);
       for (let i = lo; i < hi; i++) {

@@ -8,7 +8,7 @@ import { miniBatch } from './kmeans-minibatch.js';
 import { RowOp } from './kmeans-rows.js';
 import { LocalRunner, type RowRunner } from './kmeans-runner.js';
 import { seedPlusPlus, seedRandom } from './kmeans-seed.js';
-import { allocateMemory, loadRows, planLayout, Workspace } from './kmeans-workspace.js';
+import { allocateMemory, loadRows, planLayout, STAT, STATS, Workspace } from './kmeans-workspace.js';
 import { createRng, type Rng } from './prng.js';
 
 /** Options after defaults; plain data, so it can be posted to a worker. */
@@ -64,9 +64,9 @@ function meanVariance(ws: Workspace, runner: RowRunner): number {
   const mean = new Float64Array(dims);
   let total = 0;
   for (let ch = 0; ch < nChunks; ch++) {
-    const bad = ws.chunkStats[ch * 4 + 2]!;
+    const bad = ws.chunkStats[ch * STATS + STAT.badRow]!;
     if (bad > 0) throw new RangeError(`kmeans: row ${bad - 1} has a non-finite value (NaN or Infinity)`);
-    total += ws.chunkStats[ch * 4 + 1]!;
+    total += ws.chunkStats[ch * STATS + STAT.sum]!;
     for (let t = 0; t < dims; t++) mean[t] = mean[t]! + ws.chunkSums[ch * k * dp + t]!;
   }
   let meanSq = 0;

@@ -20,6 +20,10 @@ const MAX_ELKAN_BOUNDS = 2 ** 25;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 
+/** Per-chunk statistics: slots of ws.chunkStats, STATS per chunk. */
+export const STAT = { changed: 0, sum: 1, badRow: 2, work: 3, tightened: 4, tightFailed: 5 } as const;
+export const STATS = 8;
+
 /** Greedy k-means++ candidates per step, as scikit-learn: 2 + floor(ln k). */
 export function seedTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
@@ -92,7 +96,7 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   region('chunkSums', nChunks * k * dp * 8);
   region('chunkSq', nChunks * k * 8);
   region('chunkCounts', nChunks * k * 4);
-  region('chunkStats', nChunks * 4 * 8);
+  region('chunkStats', nChunks * STATS * 8);
   region('chunkPots', nChunks * tPad * 8);
   const rows = BLOCK_ROWS + TILE_ROWS;
   const sizes: Record<ScratchName, number> = {
@@ -154,11 +158,12 @@ export class Workspace {
   readonly chunkSums: Float64Array;
   readonly chunkSq: Float64Array;
   readonly chunkCounts: Int32Array;
-  /** Per chunk: [changed rows, sum, first bad row + 1, rows recomputed]. */
+  /** Per chunk, STATS slots named by STAT: changed rows, a sum, first bad row + 1, work done, tightening outcome. */
   readonly chunkStats: Float64Array;
   readonly chunkPots: Float64Array;
   /** This thread's scratch lists (views) and their byte offsets. */
   readonly full: Int32Array;
+  readonly fBound: Float64Array;
   readonly out: Float32Array;
   readonly tRows: Int32Array;
   readonly tCentres: Int32Array;
@@ -197,11 +202,12 @@ export class Workspace {
     this.chunkSums = new Float64Array(buf, off.chunkSums, nChunks * k * dp);
     this.chunkSq = new Float64Array(buf, off.chunkSq, nChunks * k);
     this.chunkCounts = new Int32Array(buf, off.chunkCounts, nChunks * k);
-    this.chunkStats = new Float64Array(buf, off.chunkStats, nChunks * 4);
+    this.chunkStats = new Float64Array(buf, off.chunkStats, nChunks * STATS);
     this.chunkPots = new Float64Array(buf, off.chunkPots, nChunks * tPad);
     const rows = BLOCK_ROWS + TILE_ROWS;
     this.ptr = Object.fromEntries(Object.entries(layout.scratch).map(([name, offs]) => [name, offs[thread]!])) as Record<ScratchName, number>;
     this.full = new Int32Array(buf, this.ptr.full, rows);
+    this.fBound = new Float64Array(rows);
     this.out = new Float32Array(buf, this.ptr.out, rows * Math.max(kPad, tPad));
     this.tRows = new Int32Array(buf, this.ptr.tRows, rows);
     this.tCentres = new Int32Array(buf, this.ptr.tCentres, rows);

@@ -1,6 +1,6 @@
 /**
  * k-means clustering of row-major float32 vectors: greedy k-means++ seeding, restarts keeping the
- * lowest inertia, Lloyd iterations with Hamerly bounds over a WebAssembly SIMD distance kernel,
+ * lowest inertia, Lloyd iterations pruned by Hamerly and Elkan bounds over WebAssembly SIMD kernels,
  * and mini-batch k-means for large inputs. Deterministic: the same data, options and seed give
  * bit-identical results, in process or in workers, with any thread count.
  *
