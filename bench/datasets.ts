@@ -33,6 +33,8 @@ export interface Review {
   title: string;
   rating: number;
   productType: string;
+  /** The corpus domain the review was filed under: books, dvd, electronics or kitchen. */
+  domain: string;
   sentiment: 'positive' | 'negative';
 }
 
@@ -56,6 +58,7 @@ export function loadAmazonReviews(): Review[] | null {
           title: field(block, 'title'),
           rating: Number(field(block, 'rating')) || 0,
           productType: field(block, 'product_type') || domain,
+          domain,
           sentiment,
         });
       }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { ApiKeyScope } from '../config.js';
 import type { Hit, SearchRequest } from '../services/search.js';
 import type { Services } from '../services/services.js';
-import type { CollectionRow, DocumentRow } from '../store/types.js';
+import type { ClusterRow, CollectionRow, DocumentRow } from '../store/types.js';
 
 /** Per-request context: services, the caller's scope, and fresh DataLoaders (never shared across requests). */
 export interface RequestContext {
@@ -17,6 +17,10 @@ export interface Loaders {
   collection: DataLoader<string, CollectionRow | null>;
   /** Documents of one collection by id, batched per collection, key order, null when missing. */
   documents(collection: CollectionRow): DataLoader<string, DocumentRow | null>;
+  /** Documents of one collection by internal key (cluster representatives), key order, null when missing or deleted. */
+  documentsByKey(collectionKey: number): DataLoader<number, DocumentRow | null>;
+  /** The clusters of clusterings by clustering key (empty until a clustering SUCCEEDED). */
+  clusters: DataLoader<number, ClusterRow[]>;
   /** Searches of one collection within a request, run as one batch (one encoder call, one index call). */
   search(collection: CollectionRow): DataLoader<SearchRequest, Hit[]>;
 }
@@ -24,6 +28,7 @@ export interface Loaders {
 export function createLoaders(services: Services): Loaders {
   const perCollection = new Map<number, DataLoader<string, DocumentRow | null>>();
   const searches = new Map<number, DataLoader<SearchRequest, Hit[]>>();
+  const byKey = new Map<number, DataLoader<number, DocumentRow | null>>();
   return {
     collection: new DataLoader(async (names) => Promise.all(names.map((n) => services.collections.find(n)))),
     documents(collection) {
@@ -34,6 +39,15 @@ export function createLoaders(services: Services): Loaders {
       }
       return loader;
     },
+    documentsByKey(collectionKey) {
+      let loader = byKey.get(collectionKey);
+      if (!loader) {
+        loader = new DataLoader((keys) => services.store.getDocumentsByKeys(collectionKey, [...keys]), { maxBatchSize: 1000 });
+        byKey.set(collectionKey, loader);
+      }
+      return loader;
+    },
+    clusters: new DataLoader((keys) => services.clustering.clusters(keys)),
     search(collection) {
       let loader = searches.get(collection.key);
       if (!loader) {

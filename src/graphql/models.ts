@@ -19,3 +19,10 @@ export interface ConnectionModel<T> {
 }
 export type CollectionConnectionModel = ConnectionModel<import('../store/types.js').CollectionRow>;
 export type DocumentConnectionModel = ConnectionModel<import('../store/types.js').DocumentRow>;
+export type ClusteringConnectionModel = ConnectionModel<import('../store/types.js').ClusteringRow>;
+
+/** What a Cluster field resolves from: the stored cluster and the clustering it belongs to. */
+export interface ClusterModel {
+  cluster: import('../store/types.js').ClusterRow;
+  clustering: import('../store/types.js').ClusteringRow;
+}

@@ -32,12 +32,12 @@ class ChunkAssigner {
   run(chunk: number, force: boolean): void {
     const ws = this.ws;
     const { k, elkan } = ws.layout;
-    const { labels, upper, lower, move, half, lb } = ws;
+    const { labels, upper, lower, move, half, lb, drift } = ws;
     const [lo, hi] = ws.chunkRange(chunk);
     this.chunk = chunk;
     this.changed = 0;
     this.work = 0;
-    // early on most tightened rows fail anyway: skip stage 2 while it failed for most rows last time
+    // early on most rows need all centres anyway: skip stage 2 while it failed for most rows last time
     const stats = chunk * STATS;
     this.skipTight = !force && ws.chunkStats[stats + STAT.tightFailed]! > 0.5 * ws.chunkStats[stats + STAT.tightened]!;
     this.tightened = 0;
@@ -56,8 +56,7 @@ class ChunkAssigner {
       if (elkan) {
         const base = i * k;
         for (let j = 0; j < k; j++) {
-          const v = lb[base + j]! - move[j]!;
-          lb[base + j] = v;
+          const v = lb[base + j]! - drift[j]!;
           if (v < l && j !== a) l = v;
         }
       } else {
@@ -111,9 +110,11 @@ class ChunkAssigner {
       const u = Math.sqrt(d2 > 0 ? d2 : 0);
       upper[i] = u;
       if (u <= tBound[q]!) continue;
-      this.tightFailed++;
       if (elkan) this.elkan(i, tCentres[q]!, u);
-      else this.pushFull(i);
+      else {
+        this.tightFailed++;
+        this.pushFull(i);
+      }
     }
   }
 
@@ -121,30 +122,29 @@ class ChunkAssigner {
   private elkan(i: number, a: number, u: number): void {
     const ws = this.ws;
     const { k, pairCap } = ws.layout;
-    const { lb, cc } = ws;
+    const { lb, cc, drift, eRows, eCentres } = ws;
+    if (this.pairs + k > pairCap) this.flushPairs();
+    const start = this.pairs;
     const base = i * k;
     const ccRow = a * k;
-    let need = 0;
-    for (let j = 0; j < k; j++) if (j !== a && u > lb[base + j]! && u > cc[ccRow + j]!) need++;
-    if (need === 0) return;
-    if (need * 3 > k) {
-      this.pushFull(i);
-      return;
-    }
-    if (this.pairs + need > pairCap) this.flushPairs();
+    let p = start;
     for (let j = 0; j < k; j++) {
-      if (j !== a && u > lb[base + j]! && u > cc[ccRow + j]!) {
-        ws.eRows[this.pairs] = i;
-        ws.eCentres[this.pairs++] = j;
+      if (j !== a && u > lb[base + j]! - drift[j]! && u > cc[ccRow + j]!) {
+        eRows[p] = i;
+        eCentres[p++] = j;
       }
     }
+    if ((p - start) * 3 > k) {
+      this.tightFailed++;
+      this.pushFull(i);
+    } else this.pairs = p;
   }
 
   /** Distances for the queued (row, centre) pairs; pairs of one row are contiguous. */
   private flushPairs(): void {
     const ws = this.ws;
     const { off, k } = ws.layout;
-    const { eRows, eCentres, eOut, xSq, cSq, labels, upper, lb } = ws;
+    const { eRows, eCentres, eOut, xSq, cSq, labels, upper, lb, drift } = ws;
     const count = this.pairs;
     this.pairs = 0;
     ws.kernels.dotPairs(ws.ptr.eRows, ws.ptr.eCentres, count, off.x, this.rowBytes, off.centres, this.rowBytes, ws.ptr.eOut);
@@ -160,14 +160,14 @@ class ChunkAssigner {
         const j = eCentres[q]!;
         const d2 = xSq[i]! + cSq[j]! - 2 * eOut[q]!;
         const d = Math.sqrt(d2 > 0 ? d2 : 0);
-        lb[base + j] = d;
+        lb[base + j] = d + drift[j]!;
         if (d < bu) {
           best = j;
           bu = d;
         }
       }
       if (best === a) continue;
-      lb[base + a] = upper[i]!;
+      lb[base + a] = upper[i]! + drift[a]!;
       upper[i] = bu;
       this.relabel(i, a, best);
     }
@@ -177,7 +177,7 @@ class ChunkAssigner {
   private flushFull(): void {
     const ws = this.ws;
     const { k, kPad, off, elkan } = ws.layout;
-    const { full, fBound, xSq, cSq, labels, upper, lower, out, lb } = ws;
+    const { full, fBound, xSq, cSq, labels, upper, lower, out, lb, drift } = ws;
     const count = this.full;
     this.full = 0;
     if (count & 1) full[count] = full[count - 1]!;
@@ -187,12 +187,14 @@ class ChunkAssigner {
       const i = full[q]!;
       const xs = xSq[i]!;
       const o = q * kPad;
+      const old = labels[i]!;
+      if (fBound[q]! >= 0) this.scoreSkippedTightening(i, old, xs + cSq[old]! - 2 * out[o + old]!, fBound[q]!);
       let best = 0;
       let d1 = Infinity;
       let d2 = Infinity;
       for (let j = 0; j < k; j++) {
         const d = xs + cSq[j]! - 2 * out[o + j]!;
-        if (elkan) lb[i * k + j] = Math.sqrt(d > 0 ? d : 0);
+        if (elkan) lb[i * k + j] = Math.sqrt(d > 0 ? d : 0) + drift[j]!;
         if (d < d1) {
           d2 = d1;
           d1 = d;
@@ -201,15 +203,28 @@ class ChunkAssigner {
       }
       upper[i] = Math.sqrt(d1 > 0 ? d1 : 0);
       lower[i] = d2 === Infinity ? Infinity : Math.sqrt(d2 > 0 ? d2 : 0);
-      const old = labels[i]!;
-      if (fBound[q]! >= 0) {
-        // would tightening have kept this row? (scores the skipped stage 2)
-        const dOld = xs + cSq[old]! - 2 * out[o + old]!;
-        this.tightened++;
-        if (Math.sqrt(dOld > 0 ? dOld : 0) > fBound[q]!) this.tightFailed++;
-      }
       if (old !== best) this.relabel(i, old, best);
     }
+  }
+
+  /**
+   * For a row sent to all centres with stage 2 skipped: would stages 2 and 3 have avoided that?
+   * Counts it as tightened, and as failed when it would still have needed (most) centres.
+   */
+  private scoreSkippedTightening(i: number, a: number, dOwn2: number, bound: number): void {
+    const u = Math.sqrt(dOwn2 > 0 ? dOwn2 : 0);
+    this.tightened++;
+    if (u <= bound) return;
+    if (!this.ws.layout.elkan || this.needed(i, a, u) * 3 > this.ws.layout.k) this.tightFailed++;
+  }
+
+  /** How many centres Elkan's bounds leave to compute for row i (own centre a, upper bound u). */
+  private needed(i: number, a: number, u: number): number {
+    const { k } = this.ws.layout;
+    const { lb, cc, drift } = this.ws;
+    let need = 0;
+    for (let j = 0; j < k; j++) if (j !== a && u > lb[i * k + j]! - drift[j]! && u > cc[a * k + j]!) need++;
+    return need;
   }
 
   /** Moves row i from centre `from` (-1: none) to `to` in the chunk's sums. */

@@ -61,6 +61,7 @@ export function resetAssignment(ws: Workspace): void {
   ws.chunkSq.fill(0);
   ws.chunkCounts.fill(0);
   ws.move.fill(0);
+  ws.drift.fill(0);
 }
 
 /** Zeroed totals sized for the workspace. */
@@ -135,7 +136,7 @@ function relocateEmpty(ws: Workspace, runner: RowRunner, totals: Totals): number
     totals.sq[j] = totals.sq[j]! + xs;
     ws.labels[far] = j;
     // its bounds refer to the old centre: keep the exact distance to it, force the rest
-    if (ws.layout.elkan) ws.lb[far * k + old] = ws.upper[far]!;
+    if (ws.layout.elkan) ws.lb[far * k + old] = ws.upper[far]! + ws.drift[old]!;
     ws.upper[far] = Infinity;
     ws.lower[far] = 0;
     changed++;
@@ -168,6 +169,7 @@ function updateCentres(ws: Workspace, totals: Totals): number {
     total += shift;
     const m = Math.sqrt(shift);
     move[j] = m;
+    ws.drift[j] = ws.drift[j]! + m;
     if (m > max1) {
       max2 = max1;
       max1 = m;

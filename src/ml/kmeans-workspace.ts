@@ -15,7 +15,7 @@ const MIN_CHUNK_ROWS = 2048;
 const MAX_CHUNKS = 64;
 /** Cap on the per-chunk centre sums (nChunks * k * dims * 8 bytes). */
 const CHUNK_SUM_BYTES = 64 * 2 ** 20;
-/** Elkan's per-centre lower bounds (n * k float32) are kept up to this many. */
+/** Elkan's per-centre lower bounds (n * k float64) are kept up to this many. */
 const MAX_ELKAN_BOUNDS = 2 ** 25;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -55,7 +55,7 @@ export interface Layout {
 
 type RegionName =
   | 'x' | 'xSq' | 'labels' | 'upper' | 'lower' | 'closest' | 'candD' | 'ident' | 'centres' | 'cSq' | 'cand'
-  | 'candSq' | 'move' | 'half' | 'cc' | 'lb' | 'chunkSums' | 'chunkSq' | 'chunkCounts' | 'chunkStats' | 'chunkPots';
+  | 'candSq' | 'move' | 'drift' | 'half' | 'cc' | 'lb' | 'chunkSums' | 'chunkSq' | 'chunkCounts' | 'chunkStats' | 'chunkPots';
 
 /** Per-thread lists: rows for the block kernel and its output; tighten pairs; Elkan pairs. */
 type ScratchName = 'full' | 'out' | 'tRows' | 'tCentres' | 'tOut' | 'eRows' | 'eCentres' | 'eOut';
@@ -91,8 +91,9 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   region('candSq', tPad * 8);
   region('move', (k + 4) * 8);
   region('half', k * 8);
+  region('drift', k * 8);
   region('cc', k * k * 8);
-  region('lb', elkan ? n * k * 4 : 0);
+  region('lb', elkan ? n * k * 8 : 0);
   region('chunkSums', nChunks * k * dp * 8);
   region('chunkSq', nChunks * k * 8);
   region('chunkCounts', nChunks * k * 4);
@@ -153,8 +154,13 @@ export class Workspace {
   readonly half: Float64Array;
   /** Half the distance between every two centres (k x k). */
   readonly cc: Float64Array;
-  /** Elkan lower bounds, n x k (empty unless layout.elkan). */
-  readonly lb: Float32Array;
+  /** Each centre's summed movement since the assignment was reset. */
+  readonly drift: Float64Array;
+  /**
+   * Elkan lower bounds, n x k (empty unless layout.elkan), stored as distance + drift of that centre
+   * when computed: the current bound is lb[i * k + j] - drift[j], so moving centres costs no writes.
+   */
+  readonly lb: Float64Array;
   readonly chunkSums: Float64Array;
   readonly chunkSq: Float64Array;
   readonly chunkCounts: Int32Array;
@@ -198,7 +204,8 @@ export class Workspace {
     this.move = new Float64Array(buf, off.move, k + 4);
     this.half = new Float64Array(buf, off.half, k);
     this.cc = new Float64Array(buf, off.cc, k * k);
-    this.lb = new Float32Array(buf, off.lb, layout.elkan ? n * k : 0);
+    this.drift = new Float64Array(buf, off.drift, k);
+    this.lb = new Float64Array(buf, off.lb, layout.elkan ? n * k : 0);
     this.chunkSums = new Float64Array(buf, off.chunkSums, nChunks * k * dp);
     this.chunkSq = new Float64Array(buf, off.chunkSq, nChunks * k);
     this.chunkCounts = new Int32Array(buf, off.chunkCounts, nChunks * k);

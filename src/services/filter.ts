@@ -23,6 +23,11 @@ const MAX_NODES = 256;
 const MAX_DEPTH = 8;
 const MAX_IN = 1000;
 
+/** Whether `key` is a metadata key filters accept (letters, digits, _ and -; dotted for nesting). */
+export function isMetadataKey(key: string): boolean {
+  return KEY.test(key);
+}
+
 function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ModuleRegistry } from '../modules/types.js';
 import type { Store } from '../store/types.js';
+import { ClusteringService } from './clustering.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
 import { IndexManager } from './index-manager.js';
@@ -17,6 +18,7 @@ export interface Services {
   collections: CollectionService;
   documents: DocumentService;
   search: SearchService;
+  clustering: ClusteringService;
   close(): Promise<void>;
 }
 
@@ -26,14 +28,24 @@ export function createServices(config: Config, store: Store, modules: ModuleRegi
   const documents = new DocumentService(store, modules, config.limits, {
     afterWrite: (collection) => indexes.sync(collection),
   });
+  const clustering = new ClusteringService(store, logger);
   return {
     config,
     store,
     modules,
     indexes,
-    collections: new CollectionService(store, modules, { onDeleted: (c) => indexes.drop(c) }),
+    collections: new CollectionService(store, modules, {
+      onDeleted: async (c) => {
+        clustering.cancelCollection(c);
+        await indexes.drop(c);
+      },
+    }),
     documents,
     search: new SearchService(store, documents, indexes),
-    close: () => indexes.close(),
+    clustering,
+    close: async () => {
+      await clustering.close();
+      await indexes.close();
+    },
   };
 }

@@ -2,7 +2,8 @@
  * Row shapes shared by both dialects: drizzle returns the same property names from the SQLite and
  * the PostgreSQL tables, so one mapper per type serves both repositories.
  */
-import type { CollectionRow, JobRow, Metric, NewCollection } from './types.js';
+import { invariant } from '../errors.js';
+import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, CollectionRow, JobRow, JobStatus, Metric, NewCollection } from './types.js';
 
 /** A `collections` row as drizzle selects it. */
 export interface CollectionRecord {
@@ -57,3 +58,56 @@ export const collectionExists = (name: string) => `collection "${name}" already 
 
 /** The message of the NOT_FOUND raised when writing to a collection that is gone (keys stay internal). */
 export const COLLECTION_MISSING = 'the collection does not exist (it may have just been deleted)';
+
+/** The job kind of a clustering (the job shares the clustering's id). */
+export const CLUSTER_JOB_KIND = 'cluster';
+
+/** Statuses of a clustering that is still queued or computing; the others are final. */
+export const UNFINISHED: JobStatus[] = ['PENDING', 'RUNNING'];
+
+/** A `clusterings` row joined with its collection's name, as drizzle selects it. */
+export interface ClusteringRecord extends Omit<ClusteringRow, 'filter' | 'quality'> {
+  filter: unknown;
+  quality: ClusteringQuality | null;
+}
+
+/** A ClusteringRow from a joined `clusterings` record. */
+export function toClusteringRow(r: ClusteringRecord): ClusteringRow {
+  return { ...r, filter: r.filter ?? null, quality: r.quality ?? null };
+}
+
+/** The params of a clustering's job, named like the clusterCollection arguments. */
+export function clusteringJobParams(p: ClusteringParams): Record<string, unknown> {
+  return { k: p.kRequested, seed: p.seed, restarts: p.restarts, filter: p.filter ?? null, evaluateAgainst: p.evaluateAgainst };
+}
+
+/** The part of a clustering patch its job mirrors. */
+export function jobPatchOf(patch: ClusteringPatch): Partial<Pick<JobRow, 'status' | 'progress' | 'error'>> {
+  const out: Partial<Pick<JobRow, 'status' | 'progress' | 'error'>> = {};
+  if (patch.status !== undefined) out.status = patch.status;
+  if (patch.progress !== undefined) out.progress = patch.progress;
+  if (patch.error !== undefined) out.error = patch.error;
+  return out;
+}
+
+/** The result a finished clustering's job reports: where to read it, k and the cluster sizes. */
+export function clusteringJobResult(id: string, o: ClusteringOutcome): Record<string, unknown> {
+  return { clusteringId: id, k: o.k, kChosenBy: o.kChosenBy, documents: o.documentKeys.length, sizes: o.clusters.map((c) => c.size) };
+}
+
+/** Assignment rows of an outcome, for insertion. */
+export function assignmentRows(clusteringKey: number, o: ClusteringOutcome): { clusteringKey: number; documentKey: number; cluster: number }[] {
+  const rows = new Array<{ clusteringKey: number; documentKey: number; cluster: number }>(o.documentKeys.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = { clusteringKey, documentKey: o.documentKeys[i]!, cluster: o.assignments[i]! };
+  return rows;
+}
+
+/** Programmer checks on an outcome before it is written: one assignment per key, clusters 0..k-1. */
+export function checkOutcome(o: ClusteringOutcome): void {
+  invariant(o.documentKeys.length === o.assignments.length, `outcome has ${o.documentKeys.length} keys but ${o.assignments.length} assignments`);
+  invariant(o.clusters.length === o.k && o.clusters.every((c, i) => c.index === i), `outcome must hold clusters 0..${o.k - 1} in order`);
+  for (let i = 0; i < o.assignments.length; i++) {
+    const c = o.assignments[i]!;
+    invariant(Number.isInteger(c) && c >= 0 && c < o.k, `assignment ${c} is outside 0..${o.k - 1}`);
+  }
+}

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
+import { clusteringTests } from './suite-clustering.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
 import { searchTests } from './suite-search.js';
@@ -96,6 +97,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     documentTests(ctx);
     filterTests(ctx);
     searchTests(ctx);
+    clusteringTests(ctx);
 
     describe('jobs', () => {
       it('creates, updates and reads jobs', async () => {

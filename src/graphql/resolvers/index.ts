@@ -1,12 +1,13 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { JSONScalar } from '../scalars.js';
+import { clusteringResolvers } from './clustering.js';
 import { collectionResolvers } from './collections.js';
 import { documentResolvers } from './documents.js';
 import { jobResolvers } from './jobs.js';
 import { moduleResolvers } from './modules.js';
 import { searchResolvers } from './search.js';
 
-const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers];
+const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers, clusteringResolvers];
 
 /** All resolvers merged by type name. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>(

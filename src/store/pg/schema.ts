@@ -14,10 +14,12 @@ import {
   jsonb,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { ClusterKeyword, ClusteringQuality, ClusterRepresentative } from '../types.js';
 
 /** bytea as a Node Buffer (drizzle-orm 0.45 has no built-in bytea column). */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
@@ -115,4 +117,74 @@ export const jobs = pgTable(
     updatedAt: tstz('updated_at').notNull(),
   },
   (t) => [index('jobs_collection_idx').on(t.collectionKey)],
+);
+
+/**
+ * Clusterings (clusterCollection): parameters, state and quality. `id` is also the id of the job
+ * that computes it (deleting the job deletes the clustering); both cascade from the collection.
+ */
+export const clusterings = pgTable(
+  'clusterings',
+  {
+    key: integer('key').primaryKey().generatedAlwaysAsIdentity(),
+    id: text('id').notNull().unique().references(() => jobs.id, { onDelete: 'cascade' }),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    progress: doublePrecision('progress').notNull(),
+    error: text('error'),
+    kRequested: integer('k_requested'),
+    k: integer('k'),
+    kChosenBy: text('k_chosen_by'),
+    seed: integer('seed').notNull(),
+    restarts: integer('restarts').notNull(),
+    filter: jsonb('filter').$type<unknown>(),
+    evaluateAgainst: text('evaluate_against'),
+    documentCount: integer('document_count'),
+    quality: jsonb('quality').$type<ClusteringQuality>(),
+    createdAt: tstz('created_at').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    index('clusterings_collection_key_idx').on(t.collectionKey, t.key),
+    index('clusterings_status_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+/** The clusters of a finished clustering; keywords and representatives (document keys) are JSON. */
+export const clusters = pgTable(
+  'clusters',
+  {
+    clusteringKey: integer('clustering_key')
+      .notNull()
+      .references(() => clusterings.key, { onDelete: 'cascade' }),
+    cluster: integer('cluster').notNull(),
+    size: integer('size').notNull(),
+    label: text('label').notNull(),
+    keywords: jsonb('keywords').$type<ClusterKeyword[]>().notNull(),
+    representatives: jsonb('representatives').$type<ClusterRepresentative[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clusteringKey, t.cluster] })],
+);
+
+/**
+ * Document -> cluster of a finished clustering. No foreign key to documents: they are only ever
+ * soft-deleted (readers join live documents), and hard-deleted only with their collection, whose
+ * cascade removes the clustering too; an FK would make that cascade probe this table per document.
+ */
+export const clusterAssignments = pgTable(
+  'cluster_assignments',
+  {
+    clusteringKey: integer('clustering_key')
+      .notNull()
+      .references(() => clusterings.key, { onDelete: 'cascade' }),
+    documentKey: bigint('document_key', { mode: 'number' }).notNull(),
+    cluster: integer('cluster').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusteringKey, t.documentKey] }),
+    // A cluster's members in document key order: Cluster.documents pages.
+    index('cluster_assignments_cluster_idx').on(t.clusteringKey, t.cluster, t.documentKey),
+  ],
 );

@@ -9,9 +9,12 @@ import { conflict } from '../../errors.js';
 import type { Filter } from '../../services/filter.js';
 import { guard, isUniqueViolation } from '../driver-error.js';
 import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '../rows.js';
-import type { CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store } from '../types.js';
+import type {
+  ClusteringOutcome, ClusteringParams, ClusteringPatch, CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store,
+} from '../types.js';
 import type { SqliteDb } from './db.js';
 import * as read from './documents-read.js';
+import * as clustering from './clusterings.js';
 import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
 import { collections, documents, jobs } from './schema.js';
@@ -135,6 +138,50 @@ export class SqliteStore implements Store {
       const row = this.db.select().from(jobs).where(eq(jobs.id, id)).get();
       return row ? toJobRow(row) : null;
     });
+  }
+
+  createClustering(c: { id: string; collectionKey: number; params: ClusteringParams }) {
+    return guard('createClustering', () => clustering.createClustering(this.db, c));
+  }
+
+  updateClustering(id: string, patch: ClusteringPatch) {
+    return guard('updateClustering', () => clustering.updateClustering(this.db, id, patch));
+  }
+
+  finishClustering(id: string, outcome: ClusteringOutcome) {
+    return guard('finishClustering', () => clustering.finishClustering(this.db, id, outcome));
+  }
+
+  getClustering(id: string) {
+    return guard('getClustering', () => clustering.getClustering(this.db, id));
+  }
+
+  listClusterings(collectionKey: number, page: PageRequest) {
+    return guard('listClusterings', () => clustering.listClusterings(this.db, collectionKey, page));
+  }
+
+  countClusterings(collectionKey: number) {
+    return guard('countClusterings', () => clustering.countClusterings(this.db, collectionKey));
+  }
+
+  deleteClustering(id: string) {
+    return guard('deleteClustering', () => clustering.deleteClustering(this.db, id));
+  }
+
+  failStaleClusterings(staleBefore: Date, error: string) {
+    return guard('failStaleClusterings', () => clustering.failStaleClusterings(this.db, staleBefore, error));
+  }
+
+  getClusters(clusteringKeys: number[]) {
+    return guard('getClusters', () => clustering.getClusters(this.db, clusteringKeys));
+  }
+
+  listClusterDocuments(clusteringKey: number, cluster: number, page: PageRequest) {
+    return guard('listClusterDocuments', () => clustering.listClusterDocuments(this.db, clusteringKey, cluster, page));
+  }
+
+  countClusterDocuments(clusteringKey: number, cluster: number) {
+    return guard('countClusterDocuments', () => clustering.countClusterDocuments(this.db, clusteringKey, cluster));
   }
 
   /** Closes the connection (a WAL checkpoint runs on close). Idempotent. */

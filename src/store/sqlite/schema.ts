@@ -12,7 +12,8 @@
  * table: it must recreate them (see search-read.ts and that migration) and keep keys unchanged.
  */
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ClusterKeyword, ClusteringQuality, ClusterRepresentative } from '../types.js';
 
 /** One row per collection; the module binding and HNSW build parameters travel with it. */
 export const collections = sqliteTable('collections', {
@@ -80,6 +81,76 @@ export const jobs = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('jobs_collection_idx').on(t.collectionKey)],
+);
+
+/**
+ * Clusterings (clusterCollection): parameters, state and quality. `id` is also the id of the job
+ * that computes it (deleting the job deletes the clustering); both cascade from the collection.
+ */
+export const clusterings = sqliteTable(
+  'clusterings',
+  {
+    key: integer('key').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique().references(() => jobs.id, { onDelete: 'cascade' }),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    progress: real('progress').notNull(),
+    error: text('error'),
+    kRequested: integer('k_requested'),
+    k: integer('k'),
+    kChosenBy: text('k_chosen_by'),
+    seed: integer('seed').notNull(),
+    restarts: integer('restarts').notNull(),
+    filter: text('filter', { mode: 'json' }).$type<unknown>(),
+    evaluateAgainst: text('evaluate_against'),
+    documentCount: integer('document_count'),
+    quality: text('quality', { mode: 'json' }).$type<ClusteringQuality>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('clusterings_collection_key_idx').on(t.collectionKey, t.key),
+    index('clusterings_status_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+/** The clusters of a finished clustering; keywords and representatives (document keys) are JSON. */
+export const clusters = sqliteTable(
+  'clusters',
+  {
+    clusteringKey: integer('clustering_key')
+      .notNull()
+      .references(() => clusterings.key, { onDelete: 'cascade' }),
+    cluster: integer('cluster').notNull(),
+    size: integer('size').notNull(),
+    label: text('label').notNull(),
+    keywords: text('keywords', { mode: 'json' }).$type<ClusterKeyword[]>().notNull(),
+    representatives: text('representatives', { mode: 'json' }).$type<ClusterRepresentative[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clusteringKey, t.cluster] })],
+);
+
+/**
+ * Document -> cluster of a finished clustering. No foreign key to documents: they are only ever
+ * soft-deleted (readers join live documents), and hard-deleted only with their collection, whose
+ * cascade removes the clustering too; an FK would make that cascade scan this table per document.
+ */
+export const clusterAssignments = sqliteTable(
+  'cluster_assignments',
+  {
+    clusteringKey: integer('clustering_key')
+      .notNull()
+      .references(() => clusterings.key, { onDelete: 'cascade' }),
+    documentKey: integer('document_key').notNull(),
+    cluster: integer('cluster').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusteringKey, t.documentKey] }),
+    // A cluster's members in document key order: Cluster.documents pages.
+    index('cluster_assignments_cluster_idx').on(t.clusteringKey, t.cluster, t.documentKey),
+  ],
 );
 
 /**

@@ -1,0 +1,146 @@
+/**
+ * Clusterings on SQLite: a clustering and its job are created, updated and finished together,
+ * each in one IMMEDIATE transaction; a finished clustering's clusters and assignments are written
+ * in the same transaction that marks it SUCCEEDED, so a reader never sees half a result.
+ */
+import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, lt, type SQL } from 'drizzle-orm';
+import { notFound } from '../../errors.js';
+import {
+  assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
+  jobPatchOf, toClusteringRow, UNFINISHED,
+} from '../rows.js';
+import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, PageRequest } from '../types.js';
+import { chunk } from '../upsert-plan.js';
+import { documentColumns, type SqliteDb } from './db.js';
+import { clusterAssignments, clusterings, clusters, collections, documents, jobs } from './schema.js';
+
+/** Rows per INSERT of assignments (3 parameters each, far under SQLite's 32766). */
+const ASSIGNMENT_CHUNK = 2000;
+
+const clusteringColumns = { ...getTableColumns(clusterings), collectionName: collections.name };
+
+function selectClusterings(db: SqliteDb, where: SQL | undefined) {
+  return db.select(clusteringColumns).from(clusterings)
+    .innerJoin(collections, eq(collections.key, clusterings.collectionKey))
+    .where(where);
+}
+
+/** Store.createClustering for SQLite. */
+export function createClustering(db: SqliteDb, c: { id: string; collectionKey: number; params: ClusteringParams }): ClusteringRow {
+  return db.transaction((tx) => {
+    const coll = tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).get();
+    if (!coll) throw notFound(COLLECTION_MISSING);
+    const now = new Date();
+    tx.insert(jobs).values({
+      id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, status: 'PENDING', progress: 0,
+      params: clusteringJobParams(c.params), result: null, error: null, createdAt: now, updatedAt: now,
+    }).run();
+    tx.insert(clusterings).values({
+      id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
+    }).run();
+    return toClusteringRow(selectClusterings(tx, eq(clusterings.id, c.id)).get()!);
+  }, { behavior: 'immediate' });
+}
+
+/** Store.updateClustering for SQLite: only unfinished clusterings change. */
+export function updateClustering(db: SqliteDb, id: string, patch: ClusteringPatch): void {
+  db.transaction((tx) => {
+    const now = new Date();
+    const changed = tx.update(clusterings).set({ ...patch, updatedAt: now })
+      .where(and(eq(clusterings.id, id), inArray(clusterings.status, UNFINISHED))).run().changes;
+    if (changed > 0) tx.update(jobs).set({ ...jobPatchOf(patch), updatedAt: now }).where(eq(jobs.id, id)).run();
+  }, { behavior: 'immediate' });
+}
+
+/** Store.finishClustering for SQLite. */
+export function finishClustering(db: SqliteDb, id: string, o: ClusteringOutcome): boolean {
+  checkOutcome(o);
+  return db.transaction((tx) => {
+    const row = tx.select({ key: clusterings.key }).from(clusterings)
+      .where(and(eq(clusterings.id, id), inArray(clusterings.status, UNFINISHED))).get();
+    if (!row) return false;
+    tx.insert(clusters).values(o.clusters.map((c) => ({ clusteringKey: row.key, cluster: c.index, size: c.size, label: c.label, keywords: c.keywords, representatives: c.representatives }))).run();
+    for (const part of chunk(assignmentRows(row.key, o), ASSIGNMENT_CHUNK)) tx.insert(clusterAssignments).values(part).run();
+    const now = new Date();
+    tx.update(clusterings).set({
+      status: 'SUCCEEDED', progress: 1, error: null, k: o.k, kChosenBy: o.kChosenBy, documentCount: o.documentKeys.length, quality: o.quality, updatedAt: now,
+    }).where(eq(clusterings.key, row.key)).run();
+    tx.update(jobs).set({ status: 'SUCCEEDED', progress: 1, error: null, result: clusteringJobResult(id, o), updatedAt: now }).where(eq(jobs.id, id)).run();
+    return true;
+  }, { behavior: 'immediate' });
+}
+
+/** Store.getClustering for SQLite. */
+export function getClustering(db: SqliteDb, id: string): ClusteringRow | null {
+  const row = selectClusterings(db, eq(clusterings.id, id)).get();
+  return row ? toClusteringRow(row) : null;
+}
+
+/** Store.listClusterings for SQLite. */
+export function listClusterings(db: SqliteDb, collectionKey: number, page: PageRequest): ClusteringRow[] {
+  return selectClusterings(db, and(eq(clusterings.collectionKey, collectionKey), page.afterKey === undefined ? undefined : gt(clusterings.key, page.afterKey)))
+    .orderBy(asc(clusterings.key)).limit(page.first).all().map(toClusteringRow);
+}
+
+/** Store.countClusterings for SQLite. */
+export function countClusterings(db: SqliteDb, collectionKey: number): number {
+  return db.select({ n: count() }).from(clusterings).where(eq(clusterings.collectionKey, collectionKey)).get()?.n ?? 0;
+}
+
+/** Store.deleteClustering for SQLite: deleting the job cascades to the clustering, its clusters and assignments. */
+export function deleteClustering(db: SqliteDb, id: string): boolean {
+  return db.delete(jobs).where(and(eq(jobs.id, id), eq(jobs.kind, CLUSTER_JOB_KIND))).run().changes > 0;
+}
+
+/** Store.failStaleClusterings for SQLite. */
+export function failStaleClusterings(db: SqliteDb, staleBefore: Date, error: string): string[] {
+  return db.transaction((tx) => {
+    const ids = tx.select({ id: clusterings.id }).from(clusterings)
+      .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore))).all().map((r) => r.id);
+    const now = new Date();
+    for (const part of chunk(ids)) {
+      tx.update(clusterings).set({ status: 'FAILED', error, updatedAt: now }).where(inArray(clusterings.id, part)).run();
+      tx.update(jobs).set({ status: 'FAILED', error, updatedAt: now }).where(inArray(jobs.id, part)).run();
+    }
+    return ids;
+  }, { behavior: 'immediate' });
+}
+
+/** Store.getClusters for SQLite. */
+export function getClusters(db: SqliteDb, clusteringKeys: number[]): ClusterRow[][] {
+  const byKey = new Map<number, ClusterRow[]>();
+  for (const part of chunk([...new Set(clusteringKeys)])) {
+    const rows = db.select().from(clusters).where(inArray(clusters.clusteringKey, part))
+      .orderBy(asc(clusters.clusteringKey), asc(clusters.cluster)).all();
+    for (const { cluster, ...r } of rows) {
+      if (!byKey.has(r.clusteringKey)) byKey.set(r.clusteringKey, []);
+      byKey.get(r.clusteringKey)!.push({ ...r, index: cluster });
+    }
+  }
+  return clusteringKeys.map((k) => byKey.get(k) ?? []);
+}
+
+function members(clusteringKey: number, cluster: number, afterKey?: number): SQL | undefined {
+  return and(
+    eq(clusterAssignments.clusteringKey, clusteringKey),
+    eq(clusterAssignments.cluster, cluster),
+    afterKey === undefined ? undefined : gt(clusterAssignments.documentKey, afterKey),
+    isNull(documents.deletedAt),
+  );
+}
+
+/** Store.listClusterDocuments for SQLite. */
+export function listClusterDocuments(db: SqliteDb, clusteringKey: number, cluster: number, page: PageRequest): DocumentRow[] {
+  return db.select(documentColumns).from(clusterAssignments)
+    .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
+    .where(members(clusteringKey, cluster, page.afterKey))
+    .orderBy(asc(clusterAssignments.documentKey)).limit(page.first).all();
+}
+
+/** Store.countClusterDocuments for SQLite. */
+export function countClusterDocuments(db: SqliteDb, clusteringKey: number, cluster: number): number {
+  return db.select({ n: count() }).from(clusterAssignments)
+    .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
+    .where(members(clusteringKey, cluster)).get()?.n ?? 0;
+}
+
