@@ -28,8 +28,22 @@ const schema = z.object({
   SEMHUB_MAX_TEXT_BYTES: int(65_536, 1, 16 * 1024 * 1024),
   SEMHUB_MAX_METADATA_BYTES: int(16_384, 2, 16 * 1024 * 1024),
   SEMHUB_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  SEMHUB_MAX_QUERY_DEPTH: int(12, 1, 1000),
+  SEMHUB_MAX_QUERY_FIELDS: int(200, 1, 1_000_000),
+  SEMHUB_MAX_QUERY_COST: int(50_000, 1, 1_000_000_000),
+  SEMHUB_MAX_QUERY_TOKENS: int(20_000, 100, 10_000_000),
+  SEMHUB_REQUEST_TIMEOUT_MS: int(60_000, 1, 3_600_000),
+  SEMHUB_GRAPHIQL: z.enum(['true', 'false']).optional(),
   SEMHUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** Loopback bind addresses: the only ones the server accepts without API keys. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** True for 127.x.x.x, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
 
 export type ApiKeyScope = 'read' | 'write' | 'admin';
 
@@ -50,7 +64,19 @@ export interface Config {
     readonly maxTextBytes: number;
     readonly maxMetadataBytes: number;
     readonly maxBodyBytes: number;
+    /** Field nesting levels per operation. */
+    readonly maxQueryDepth: number;
+    /** Field selections written in one document (aliases count; a fragment counts once). */
+    readonly maxQueryFields: number;
+    /** Estimated result size: fields weighted by the page sizes (first/limit) of the lists above them. */
+    readonly maxQueryCost: number;
+    /** Lexical tokens per GraphQL document (the parser stops beyond it). */
+    readonly maxQueryTokens: number;
   };
+  /** Milliseconds before an unfinished request is answered with OVERLOADED. */
+  readonly requestTimeoutMs: number;
+  /** Serve the GraphiQL page at GET /graphql (Accept: text/html). */
+  readonly graphiql: boolean;
   readonly logLevel: string;
 }
 
@@ -115,7 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTextBytes: e.SEMHUB_MAX_TEXT_BYTES,
       maxMetadataBytes: e.SEMHUB_MAX_METADATA_BYTES,
       maxBodyBytes: e.SEMHUB_MAX_BODY_BYTES,
+      maxQueryDepth: e.SEMHUB_MAX_QUERY_DEPTH,
+      maxQueryFields: e.SEMHUB_MAX_QUERY_FIELDS,
+      maxQueryCost: e.SEMHUB_MAX_QUERY_COST,
+      maxQueryTokens: e.SEMHUB_MAX_QUERY_TOKENS,
     }),
+    requestTimeoutMs: e.SEMHUB_REQUEST_TIMEOUT_MS,
+    graphiql: e.SEMHUB_GRAPHIQL === undefined ? isLoopbackHost(e.SEMHUB_HOST) : e.SEMHUB_GRAPHIQL === 'true',
     logLevel: e.SEMHUB_LOG_LEVEL,
   });
 }

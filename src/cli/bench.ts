@@ -6,6 +6,7 @@ type BenchFn = (opts: { json: boolean }) => Promise<unknown>;
 const BENCHES: Record<string, () => Promise<BenchFn>> = {
   embed: async () => (await import('../../bench/embed.js')).benchEmbed,
   search: async () => (await import('../../bench/search.js')).benchSearch,
+  cluster: async () => (await import('../../bench/cluster.js')).benchCluster,
 };
 
 /** `semhub bench <name> [--json]`: one JSON object per run on stdout with --json. */

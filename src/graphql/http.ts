@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, badInput, type ErrorCode } from '../errors.js';
+
+/** Deepest nesting a JSON request body may have (the JSON scalar allows 32 inside variables). */
+export const MAX_BODY_DEPTH = 64;
 
 /** Reads a request body up to `limit` bytes; TOO_LARGE beyond it (the socket is drained, not buffered). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -28,21 +31,76 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
+/** True when a Content-Type header names JSON (`application/json`, any parameters). */
+export function isJsonContentType(header: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(header?.trim() ?? '');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses a JSON request body strictly: the bytes must be valid UTF-8, the text valid JSON, nested
+ * at most {@link MAX_BODY_DEPTH} levels, and no string or key may hold an unpaired UTF-16
+ * surrogate ("\ud800" escapes). Each failure is BAD_USER_INPUT with a message saying which.
+ * An empty body is undefined.
+ */
+export function parseJsonBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw badInput('request body is not valid UTF-8');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badInput('request body is not valid JSON');
+  }
+  checkJsonValue(body);
+  return body;
+}
+
+/** Walks a parsed JSON value without recursion: depth and well-formed strings. */
+function checkJsonValue(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) throw badInput('request body holds a string with an unpaired UTF-16 surrogate');
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_BODY_DEPTH) throw badInput(`request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+      if (Array.isArray(value)) {
+        for (const v of value) stack.push([v, depth + 1]);
+      } else {
+        for (const [k, v] of Object.entries(value)) {
+          if (!k.isWellFormed()) throw badInput('request body holds a key with an unpaired UTF-16 surrogate');
+          stack.push([v, depth + 1]);
+        }
+      }
+    }
+  }
+}
+
+/** HTTP status for an error answered before GraphQL runs. */
+export const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  NOT_FOUND: 404,
   TOO_LARGE: 413,
   OVERLOADED: 503,
 };
 
-/** Sends a GraphQL-shaped error response for failures before execution (body, auth, JSON). */
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, requestId: string): void {
+/** Sends a GraphQL-shaped error response for failures before execution (body, auth, JSON, limits, timeouts). */
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, requestId: string, status = STATUS[code] ?? 500): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(STATUS[code] ?? 500, {
+  res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'x-request-id': requestId,
     ...(code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer' } : {}),
+    ...(code === 'OVERLOADED' ? { 'retry-after': '1' } : {}),
   });
   res.end(body);
 }

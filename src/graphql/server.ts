@@ -1,89 +1,184 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { performance } from 'node:perf_hooks';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { isAppError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { buildSchema } from 'graphql';
+import { AppError, isAppError } from '../errors.js';
+import { requestScope, type Logger } from '../log.js';
+import { newTelemetry, telemetryPlugin, type RequestTelemetry, type WithTelemetry } from '../metrics-apollo.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import type { Services } from '../services/services.js';
-import { scopeFor } from './auth.js';
+import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
 import { makeFormatError } from './formatError.js';
-import { readBody, sendError, sendJson } from './http.js';
+import { sendGraphiql, wantsGraphiql } from './graphiql.js';
+import { isJsonContentType, parseJsonBody, readBody, sendError, sendJson } from './http.js';
+import { checkQueryLimits, requestFromSearch } from './limits-request.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
 export interface HttpApp {
   server: Server;
   apollo: ApolloServer<RequestContext>;
+  metrics: Metrics;
+}
+
+type Context = RequestContext & WithTelemetry;
+type Route = 'graphql' | 'graphiql' | 'healthz' | 'metrics' | 'other';
+
+/** A client's x-request-id when it is a plain token (it is echoed in a header and logged), else a new UUID. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/** The error codes of a JSON error body Apollo produced outside its request pipeline. */
+function codesOfBody(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  } catch {
+    return [];
+  }
 }
 
 /**
- * The HTTP front: POST/GET /graphql (Apollo Server executing over node:http, no framework),
- * GET /healthz. Body size, JSON syntax and API keys are checked before GraphQL runs, each
- * failure answered with a coded GraphQL-shaped error.
+ * The HTTP front over node:http (no framework): POST/GET /graphql (Apollo Server), the GraphiQL
+ * page at GET /graphql for browsers (when SEMHUB_GRAPHIQL), GET /healthz (always open), GET
+ * /metrics (Prometheus; needs a key when keys are configured). Before GraphQL runs it checks the
+ * API key, the body (size, content type, UTF-8, JSON, depth, surrogates) and the query limits
+ * (tokens, fields, depth, cost); each failure is a coded GraphQL-shaped error. Every request runs
+ * under SEMHUB_REQUEST_TIMEOUT_MS (OVERLOADED after it) and is logged as one line with its id.
  */
 export async function createHttpApp(services: Services, logger: Logger): Promise<HttpApp> {
-  const apollo = new ApolloServer<RequestContext>({
-    typeDefs: loadTypeDefs(),
+  const { config } = services;
+  const typeDefs = loadTypeDefs();
+  const limitsSchema = buildSchema(typeDefs);
+  const metrics = createMetrics(services);
+  const apollo = new ApolloServer<Context>({
+    typeDefs,
     resolvers: resolvers as never,
     formatError: makeFormatError((error) => logger.error({ err: error }, 'internal error')),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    persistedQueries: false,
+    parseOptions: { maxTokens: config.limits.maxQueryTokens },
+    plugins: [ApolloServerPluginLandingPageDisabled(), telemetryPlugin(metrics), mutationScopePlugin as never],
   });
   await apollo.start();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') {
-      const modules = services.modules.list();
-      sendJson(res, 200, { status: 'ok', store: services.store.dialect, modules: modules.map((m) => `${m.name}@${m.version}`), backend: modules[0]?.backend ?? null });
-      return;
+  /** Runs one /graphql request through Apollo; AppErrors thrown here are answered by the caller. */
+  const runGraphql = async (req: IncomingMessage, url: URL, requestId: string, telemetry: RequestTelemetry): Promise<HTTPGraphQLResponse> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const scope = scopeFor(req.headers.authorization, config.apiKeys);
+    let body: unknown = undefined;
+    if (method === 'POST') {
+      if (!isJsonContentType(req.headers['content-type'])) {
+        req.resume();
+        throw new AppError('BAD_USER_INPUT', 'POST /graphql takes a JSON body: send content-type: application/json');
+      }
+      body = parseJsonBody(await readBody(req, config.limits.maxBodyBytes));
     }
-    if (url.pathname !== '/graphql') {
-      sendJson(res, 404, { error: 'not found: GraphQL is at /graphql, health at /healthz' });
-      return;
-    }
+    const shape = method === 'POST' ? (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) : requestFromSearch(url.search);
+    const tooLarge = checkQueryLimits(limitsSchema, shape, config.limits);
+    if (tooLarge) throw tooLarge;
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    return apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: async () => ({ services, requestId, scope, loaders: createLoaders(services), telemetry }),
+    });
+  };
+
+  /** runGraphql under the request timeout; the work left running after a timeout is discarded. */
+  const runWithTimeout = async (...args: Parameters<typeof runGraphql>): Promise<HTTPGraphQLResponse> => {
+    const work = runGraphql(...args);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new AppError('OVERLOADED', `the request did not finish within ${config.requestTimeoutMs} ms (SEMHUB_REQUEST_TIMEOUT_MS); a write may still be applied`));
+      }, config.requestTimeoutMs);
+    });
+    work.catch(() => undefined); // settles after a timeout too; its outcome is no longer anyone's
     try {
-      const scope = scopeFor(req.headers.authorization, services.config.apiKeys);
-      let body: unknown = undefined;
-      if (req.method === 'POST') {
-        const raw = await readBody(req, services.config.limits.maxBodyBytes);
-        try {
-          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-        } catch {
-          sendError(res, 'BAD_USER_INPUT', 'request body is not valid JSON', requestId);
-          return;
-        }
-      }
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context: async () => ({ services, requestId, scope, loaders: createLoaders(services) }),
-      });
-      const outHeaders: Record<string, string> = { 'x-request-id': requestId };
-      for (const [k, v] of result.headers) outHeaders[k] = v;
-      res.writeHead(result.status ?? 200, outHeaders);
-      if (result.body.kind === 'complete') {
-        res.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    } catch (error) {
-      if (isAppError(error)) {
-        sendError(res, error.code, error.message, requestId);
-      } else {
-        logger.error({ err: error, requestId }, 'request failed');
-        if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
-        else res.destroy();
-      }
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
+  };
+
+  const send = async (res: ServerResponse, requestId: string, result: HTTPGraphQLResponse, telemetry: RequestTelemetry) => {
+    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
+    for (const [k, v] of result.headers) outHeaders[k] = v;
+    res.writeHead(result.status ?? 200, outHeaders);
+    if (result.body.kind === 'complete') {
+      if (!telemetry.graphql && (result.status ?? 200) >= 400) telemetry.codes = codesOfBody(result.body.string);
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, where: Route, requestId: string, telemetry: RequestTelemetry) => {
+    switch (where) {
+      case 'healthz': {
+        const modules = services.modules.list();
+        sendJson(res, 200, { status: 'ok', store: services.store.dialect, modules: modules.map((m) => `${m.name}@${m.version}`), backend: modules[0]?.backend ?? null }, { 'x-request-id': requestId });
+        return;
+      }
+      case 'metrics': {
+        scopeFor(req.headers.authorization, config.apiKeys);
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'x-request-id': requestId });
+        res.end(text);
+        return;
+      }
+      case 'graphiql':
+        sendGraphiql(res, requestId);
+        return;
+      case 'graphql':
+        await send(res, requestId, await runWithTimeout(req, url, requestId, telemetry), telemetry);
+        return;
+      default:
+        req.resume();
+        throw new AppError('NOT_FOUND', 'not found: GraphQL is at /graphql, health at /healthz, metrics at /metrics');
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const telemetry = newTelemetry();
+    let where: Route = 'other';
+    if (url.pathname === '/graphql') where = config.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : 'graphql';
+    else if (url.pathname === '/healthz' || url.pathname === '/metrics') where = url.pathname.slice(1) as Route;
+    await requestScope.run({ requestId }, async () => {
+      try {
+        await route(req, res, url, where, requestId, telemetry);
+      } catch (error) {
+        const app = isAppError(error) ? error : null;
+        if (!app) logger.error({ err: error }, 'request failed');
+        telemetry.codes = [app?.code ?? 'INTERNAL_SERVER_ERROR'];
+        if (res.headersSent) res.destroy();
+        else if (app) sendError(res, app.code, app.message, requestId);
+        else sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        const status = res.statusCode;
+        metrics.httpDuration.observe({ route: where, method: req.method ?? 'GET', status: String(status) }, seconds);
+        metrics.countErrors(telemetry.codes);
+        const line = { method: req.method, path: url.pathname.slice(0, 64), route: where, operation: telemetry.operation, type: telemetry.type, status, durationMs: Math.round(seconds * 10_000) / 10, errors: telemetry.codes };
+        if (status >= 500 && !telemetry.codes.includes('OVERLOADED')) logger.warn(line, 'request');
+        else if (where === 'graphql' || where === 'other') logger.info(line, 'request');
+        else logger.debug(line, 'request');
+      }
+    });
   };
 
   const server = createServer((req, res) => void handle(req, res));
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
-  return { server, apollo };
+  return { server, apollo: apollo as unknown as ApolloServer<RequestContext>, metrics };
 }

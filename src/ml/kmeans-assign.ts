@@ -202,7 +202,7 @@ class ChunkAssigner {
         } else if (d < d2) d2 = d;
       }
       upper[i] = Math.sqrt(d1 > 0 ? d1 : 0);
-      lower[i] = d2 === Infinity ? Infinity : Math.sqrt(d2 > 0 ? d2 : 0);
+      if (!elkan) lower[i] = d2 === Infinity ? Infinity : Math.sqrt(d2 > 0 ? d2 : 0);
       if (old !== best) this.relabel(i, old, best);
     }
   }

@@ -137,8 +137,8 @@ function relocateEmpty(ws: Workspace, runner: RowRunner, totals: Totals): number
     ws.labels[far] = j;
     // its bounds refer to the old centre: keep the exact distance to it, force the rest
     if (ws.layout.elkan) ws.lb[far * k + old] = ws.upper[far]! + ws.drift[old]!;
+    else ws.lower[far] = 0;
     ws.upper[far] = Infinity;
-    ws.lower[far] = 0;
     changed++;
   }
   return changed;

@@ -15,7 +15,7 @@ export const RowOp = {
   seedTrials: 2,
   /** Keeps candidate a0: closest = min(closest, its distances); the chunk's potential. */
   seedCommit: 3,
-  /** Assigns rows to their nearest centre, computing only distances the bounds cannot rule out (a0 = 1: all). */
+  /** Nearest-centre assignment, computing only the distances the bounds leave open (a0 = 1: all). */
   assign: 4,
 } as const;
 

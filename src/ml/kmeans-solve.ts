@@ -9,6 +9,7 @@ import { RowOp } from './kmeans-rows.js';
 import { LocalRunner, type RowRunner } from './kmeans-runner.js';
 import { seedPlusPlus, seedRandom } from './kmeans-seed.js';
 import { allocateMemory, loadRows, planLayout, STAT, STATS, Workspace } from './kmeans-workspace.js';
+import { releaseMemory } from './memory-pool.js';
 import { createRng, type Rng } from './prng.js';
 
 /** Options after defaults; plain data, so it can be posted to a worker. */
@@ -92,7 +93,8 @@ function solveMiniBatch(
   // seed on an init sample (sklearn: init_size = 3 * batch), keeping the lowest-potential seeding
   const initSize = Math.min(n, Math.max(3 * opts.batch, 3 * k));
   const sampleLayout = planLayout(initSize, dims, k, 1);
-  const sample = new Workspace(allocateMemory(sampleLayout), sampleLayout, 0);
+  const sampleMemory = allocateMemory(sampleLayout);
+  const sample = new Workspace(sampleMemory, sampleLayout, 0);
   const picked = new Float32Array(initSize * dims);
   for (let s = 0; s < initSize; s++) {
     const row = rng.int(n) * dp;
@@ -111,6 +113,7 @@ function solveMiniBatch(
       ws.cSq.set(sample.cSq);
     }
   }
+  releaseMemory(sampleMemory);
   const maxSteps = Math.max(1, Math.ceil((opts.maxIter * n) / opts.batch));
   const steps = miniBatch(ws, rng, opts.batch, maxSteps, (s) => onProgress?.((0.95 * s) / maxSteps));
   resetAssignment(ws);

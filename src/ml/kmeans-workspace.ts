@@ -6,7 +6,8 @@
  * bit-identical whether one thread or several do the work.
  */
 import { createKernels, TILE_CENTRES, TILE_ROWS, type Kernels } from './kernels.js';
-import { wasm, type WasmMemory } from './wasm-runtime.js';
+import { acquireMemory } from './memory-pool.js';
+import type { WasmMemory } from './wasm-runtime.js';
 
 /** Rows per kernel call (the scratch block). */
 export const BLOCK_ROWS = 256;
@@ -15,10 +16,8 @@ const MIN_CHUNK_ROWS = 2048;
 const MAX_CHUNKS = 64;
 /** Cap on the per-chunk centre sums (nChunks * k * dims * 8 bytes). */
 const CHUNK_SUM_BYTES = 64 * 2 ** 20;
-/** Elkan's per-centre lower bounds (n * k float64) are kept up to this many. */
+/** Elkan's per-centre lower bounds (n * k float32) are kept up to this many. */
 const MAX_ELKAN_BOUNDS = 2 ** 25;
-const PAGE = 65536;
-const MAX_PAGES = 65536;
 
 /** Per-chunk statistics: slots of ws.chunkStats, STATS per chunk. */
 export const STAT = { changed: 0, sum: 1, badRow: 2, work: 3, tightened: 4, tightFailed: 5 } as const;
@@ -43,7 +42,7 @@ export interface Layout {
   chunkRows: number;
   nChunks: number;
   threads: number;
-  /** Whether per-centre (Elkan) lower bounds are kept, besides Hamerly's single one. */
+  /** Whether per-centre (Elkan) lower bounds are kept, instead of Hamerly's single one. */
   elkan: boolean;
   /** Capacity of the per-thread (row, centre) pair lists. */
   pairCap: number;
@@ -81,7 +80,7 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   region('xSq', n * 8);
   region('labels', n * 4);
   region('upper', n * 8);
-  region('lower', n * 8);
+  region('lower', elkan ? 0 : n * 8);
   region('closest', n * 8);
   region('candD', trials * n * 4);
   region('ident', (n + TILE_ROWS) * 4);
@@ -93,7 +92,7 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   region('half', k * 8);
   region('drift', k * 8);
   region('cc', k * k * 8);
-  region('lb', elkan ? n * k * 8 : 0);
+  region('lb', elkan ? n * k * 4 : 0);
   region('chunkSums', nChunks * k * dp * 8);
   region('chunkSq', nChunks * k * 8);
   region('chunkCounts', nChunks * k * 4);
@@ -120,18 +119,10 @@ export function planLayout(n: number, dims: number, k: number, threads: number):
   return { n, dims, dp, k, kPad, trials, tPad, chunkRows, nChunks, threads, elkan, pairCap, bytes: at, off, scratch };
 }
 
-/** Allocates the shared memory for a layout, or explains why it cannot. */
+/** Shared memory for a layout (pooled when possible; see memory-pool.ts), or a RangeError saying why not. */
 export function allocateMemory(layout: Layout): WasmMemory {
-  const pages = Math.ceil(layout.bytes / PAGE);
-  if (pages > MAX_PAGES) {
-    const gib = (layout.bytes / 2 ** 30).toFixed(2);
-    throw new RangeError(
-      `kmeans needs ${gib} GiB of working memory for n=${layout.n} x dims=${layout.dims} (k=${layout.k}), ` +
-        'over the 4 GiB WebAssembly limit; cluster a sample of the rows instead',
-    );
-  }
-  if (wasm) return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
-  return { buffer: new SharedArrayBuffer(pages * PAGE) };
+  const { n, dims, k } = layout;
+  return acquireMemory(layout.bytes, `kmeans of n=${n} x dims=${dims} (k=${k})`, '; cluster a sample of the rows instead');
 }
 
 /** One thread's typed views of the memory, its scratch area and its kernel instance. */
@@ -140,6 +131,7 @@ export class Workspace {
   readonly xSq: Float64Array;
   readonly labels: Int32Array;
   readonly upper: Float64Array;
+  /** Hamerly's lower bound (empty when layout.elkan). */
   readonly lower: Float64Array;
   readonly closest: Float64Array;
   readonly candD: Float32Array;
@@ -159,8 +151,9 @@ export class Workspace {
   /**
    * Elkan lower bounds, n x k (empty unless layout.elkan), stored as distance + drift of that centre
    * when computed: the current bound is lb[i * k + j] - drift[j], so moving centres costs no writes.
+   * Float32: a bound may be off by one float32 ulp, which only matters for near ties.
    */
-  readonly lb: Float64Array;
+  readonly lb: Float32Array;
   readonly chunkSums: Float64Array;
   readonly chunkSq: Float64Array;
   readonly chunkCounts: Int32Array;
@@ -193,7 +186,7 @@ export class Workspace {
     this.xSq = new Float64Array(buf, off.xSq, n);
     this.labels = new Int32Array(buf, off.labels, n);
     this.upper = new Float64Array(buf, off.upper, n);
-    this.lower = new Float64Array(buf, off.lower, n);
+    this.lower = new Float64Array(buf, off.lower, layout.elkan ? 0 : n);
     this.closest = new Float64Array(buf, off.closest, n);
     this.candD = new Float32Array(buf, off.candD, trials * n);
     this.ident = new Int32Array(buf, off.ident, n + TILE_ROWS);
@@ -205,7 +198,7 @@ export class Workspace {
     this.half = new Float64Array(buf, off.half, k);
     this.cc = new Float64Array(buf, off.cc, k * k);
     this.drift = new Float64Array(buf, off.drift, k);
-    this.lb = new Float64Array(buf, off.lb, layout.elkan ? n * k : 0);
+    this.lb = new Float32Array(buf, off.lb, layout.elkan ? n * k : 0);
     this.chunkSums = new Float64Array(buf, off.chunkSums, nChunks * k * dp);
     this.chunkSq = new Float64Array(buf, off.chunkSq, nChunks * k);
     this.chunkCounts = new Int32Array(buf, off.chunkCounts, nChunks * k);
@@ -233,11 +226,21 @@ export class Workspace {
   }
 }
 
-/** Copies row-major data (n x dims) into the workspace, padding rows with zeros; fills the identity index list. */
+/**
+ * Copies row-major data (n x dims) into the workspace, zeroing the padding columns, and resets what
+ * the kernels read before writing (centres, identity index list): the memory may be reused.
+ */
 export function loadRows(ws: Workspace, data: Float32Array): void {
   const { n, dims, dp } = ws.layout;
   if (dp === dims) ws.x.set(data.subarray(0, n * dims));
-  else for (let i = 0; i < n; i++) ws.x.set(data.subarray(i * dims, (i + 1) * dims), i * dp);
+  else {
+    for (let i = 0; i < n; i++) {
+      ws.x.set(data.subarray(i * dims, (i + 1) * dims), i * dp);
+      ws.x.fill(0, i * dp + dims, (i + 1) * dp);
+    }
+  }
+  ws.centres.fill(0);
+  ws.cand.fill(0);
   for (let i = 0; i < n; i++) ws.ident[i] = i;
   for (let t = 0; t < TILE_ROWS; t++) ws.ident[n + t] = n - 1;
 }

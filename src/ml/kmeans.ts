@@ -13,6 +13,7 @@
 import { LocalRunner } from './kmeans-runner.js';
 import { solveKmeans, type SolveOptions } from './kmeans-solve.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from './kmeans-workspace.js';
+import { releaseMemory } from './memory-pool.js';
 
 /** Above this many rows, `miniBatch: 'auto'` switches to mini-batch k-means. */
 export const MINI_BATCH_AUTO_ROWS = 50_000;
@@ -82,7 +83,12 @@ export function resolveKmeansOptions(data: Float32Array, n: number, dims: number
 export function kmeans(data: Float32Array, n: number, dims: number, opts: KmeansOptions): KmeansResult {
   const solve = resolveKmeansOptions(data, n, dims, opts);
   const layout = planLayout(n, dims, solve.k, 1);
-  const ws = new Workspace(allocateMemory(layout), layout, 0);
-  loadRows(ws, data);
-  return solveKmeans(ws, new LocalRunner(ws), solve, opts.onProgress);
+  const memory = allocateMemory(layout);
+  try {
+    const ws = new Workspace(memory, layout, 0);
+    loadRows(ws, data);
+    return solveKmeans(ws, new LocalRunner(ws), solve, opts.onProgress);
+  } finally {
+    releaseMemory(memory);
+  }
 }

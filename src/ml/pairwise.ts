@@ -3,7 +3,7 @@
  * dot-kernel.ts. For samples of a few thousand rows (silhouette): s x s float32 values.
  */
 import { createKernels, TILE_CENTRES, TILE_ROWS } from './kernels.js';
-import { wasm } from './wasm-runtime.js';
+import { acquireMemory, releaseMemory } from './memory-pool.js';
 
 const BLOCK = 256;
 
@@ -16,9 +16,9 @@ export function gramMatrix(rows: Float32Array, s: number, dims: number): Float32
   const idxOff = xBytes;
   const outOff = idxOff + Math.ceil(((sPad + TILE_ROWS) * 4) / 16) * 16;
   const bytes = outOff + (BLOCK + TILE_ROWS) * sPad * 4;
-  const pages = Math.ceil(bytes / 65536);
-  const memory = wasm ? new wasm.Memory({ initial: pages, maximum: pages, shared: true }) : { buffer: new SharedArrayBuffer(pages * 65536) };
+  const memory = acquireMemory(bytes, `a Gram matrix of ${s} rows`);
   const x = new Float32Array(memory.buffer, 0, sPad * dp);
+  x.fill(0);
   for (let i = 0; i < s; i++) x.set(rows.subarray(i * dims, (i + 1) * dims), i * dp);
   const ident = new Int32Array(memory.buffer, idxOff, sPad + TILE_ROWS);
   for (let i = 0; i < ident.length; i++) ident[i] = Math.min(i, sPad - 1);
@@ -30,5 +30,6 @@ export function gramMatrix(rows: Float32Array, s: number, dims: number): Float32
     dots(idxOff + r0 * 4, count + (count & 1), 0, dp * 4, 0, sPad, dp * 4, outOff);
     for (let q = 0; q < count; q++) gram.set(out.subarray(q * sPad, q * sPad + s), (r0 + q) * s);
   }
+  releaseMemory(memory);
   return gram;
 }

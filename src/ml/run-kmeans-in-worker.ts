@@ -1,5 +1,5 @@
 /**
- * `kmeans()` off the event loop: runs in worker threads (default 2) that share one
+ * `kmeans()` off the event loop: runs in worker threads (1 or 2 by default) that share one
  * WebAssembly.Memory, so a long clustering never blocks the caller's queries. The data is copied
  * once into that shared memory (the caller's array is left untouched); results are transferred
  * back. Same options and bit-identical results as the in-process `kmeans()`, whatever the thread
@@ -14,10 +14,15 @@ import { resolveKmeansOptions, type KmeansOptions, type KmeansResult } from './k
 import { createControl } from './kmeans-runner.js';
 import type { KmeansWorkerInit, KmeansWorkerMessage } from './kmeans-worker.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from './kmeans-workspace.js';
+import { releaseMemory } from './memory-pool.js';
 
 /** Options of `runKmeansInWorker()`. */
 export interface WorkerKmeansOptions extends KmeansOptions {
-  /** Worker threads sharing the row work (default: min(2, available cores)). */
+  /**
+   * Worker threads sharing the row work (default: min(2, cores - 1), at least 1, so that one core
+   * stays with the caller's event loop). More threads only pay on cores nothing else is using:
+   * they meet at a barrier after every pass over the rows.
+   */
   threads?: number;
   /** Aborts the run: the promise rejects with an AbortError and the workers are terminated. */
   signal?: AbortSignal;
@@ -58,7 +63,7 @@ export async function runKmeansInWorker(
   opts: WorkerKmeansOptions,
 ): Promise<KmeansResult> {
   const solve = resolveKmeansOptions(data, n, dims, opts);
-  const threads = opts.threads ?? Math.min(2, availableParallelism());
+  const threads = opts.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`runKmeansInWorker: threads must be an integer in 1..64 (got ${threads})`);
   }
@@ -68,6 +73,7 @@ export async function runKmeansInWorker(
   loadRows(new Workspace(memory, layout, 0), data);
   const ctrl = createControl();
   const workers: Worker[] = [];
+  const exits: Promise<void>[] = [];
   return new Promise<KmeansResult>((resolve, reject) => {
     let settled = false;
     const finish = (error: Error | null, result?: KmeansResult): void => {
@@ -75,14 +81,19 @@ export async function runKmeansInWorker(
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
-      if (error) reject(error);
-      else resolve(result!);
+      // settle once every thread is gone, so the memory can go back to the pool for the next run
+      void Promise.all(exits).then(() => {
+        releaseMemory(memory);
+        if (error) reject(error);
+        else resolve(result!);
+      });
     };
     const onAbort = (): void => finish(abortError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     for (let t = 0; t < threads; t++) {
       const worker = spawn({ memory, layout, ctrl, thread: t, opts: solve });
       workers.push(worker);
+      exits.push(new Promise((done) => worker.once('exit', () => done())));
       worker.on('error', (e) => finish(new Error(`k-means worker ${t} failed: ${e.message}`)));
       // helpers return (code 0) once the driver is done; anything else before a result is a failure
       worker.on('exit', (code) => {

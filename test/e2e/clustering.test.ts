@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAmazonReviews } from '../../bench/datasets.js';
-import { codes, gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
+import { codes, gql, removeDir, startServerProcess, type GqlResponse, type ServerProcess } from '../support/server.js';
 
 const reviews = loadAmazonReviews();
 const PRODUCTS = ['books', 'dvd', 'electronics', 'kitchen'];
@@ -75,10 +75,10 @@ async function members(id: string, clusterId: string, first = 7): Promise<{ ids:
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const r = await gql(server.url, MEMBERS, { id, cluster: clusterId, first, after });
+    const r: GqlResponse = await gql(server.url, MEMBERS, { id, cluster: clusterId, first, after });
     expect(r.errors).toBeUndefined();
-    const page = r.data.clustering.cluster.documents;
-    ids.push(...page.nodes.map((d: { id: string }) => d.id));
+    const page: { nodes: { id: string }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string } } = r.data.clustering.cluster.documents;
+    ids.push(...page.nodes.map((d) => d.id));
     totals.push(page.totalCount);
     pages++;
     if (!page.pageInfo.hasNextPage) return { ids, totals, pages };
@@ -160,12 +160,12 @@ describe.skipIf(!reviews)('clustering jobs over HTTP', () => {
     expect(q).toMatchObject({ silhouetteSampleSize: 80, evaluatedAgainst: 'product', evaluatedCount: 80, missingLabelCount: 0 });
     expect(q.inertia).toBeGreaterThan(0);
     expect(q.nmi).toBeGreaterThan(NMI_FLOOR);
-    expect(q.ari).toBeGreaterThan(0.15);
+    expect(q.ari).toBeGreaterThan(0.3);
     for (const m of ['nmi', 'vMeasure', 'homogeneity', 'completeness'] as const) {
       expect(q[m]).toBeGreaterThan(0);
       expect(q[m]).toBeLessThanOrEqual(1);
     }
-    expect(q.vMeasure).toBeCloseTo(q.nmi, 6);
+    expect(q.vMeasure).toBeCloseTo(q.nmi!, 6);
   });
 
   it('gives identical assignments for the same seed', async () => {
@@ -231,6 +231,18 @@ describe.skipIf(!reviews)('clustering jobs over HTTP', () => {
     expect((await gql(server.url, `query($id: ID!) { clustering(id: $id) { id } }`, { id })).data.clustering).toBeNull();
   });
 
+  it('records a clustering cut short by a server stop as FAILED, not RUNNING forever', async () => {
+    // k omitted: choosing k makes this the longest job, still queued or running when the stop arrives
+    const started = await gql(server.url, CLUSTER, { c: 'reviews' });
+    const { id } = started.data.clusterCollection;
+    await server.stop();
+    server = await startServerProcess({ dataDir: server.dataDir });
+    const r = await gql(server.url, `query($id: ID!) { clustering(id: $id) { status error } job(id: $id) { status error } }`, { id });
+    const failed = { status: 'FAILED', error: 'the server stopped before this clustering finished; run clusterCollection again' };
+    expect(r.data).toEqual({ clustering: failed, job: failed });
+    expect((await cluster({ k: 2 })).status).toBe('SUCCEEDED');
+  });
+
   it('refuses bad requests with BAD_USER_INPUT and precise messages, unknown names with NOT_FOUND', async () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ k: 1 }, /^k must be an integer from 2 to 1000, got 1$/],
@@ -254,5 +266,8 @@ describe.skipIf(!reviews)('clustering jobs over HTTP', () => {
   });
 });
 
-/** NMI the real model must reach on this sample (see the test's console line for the value it gets). */
-const NMI_FLOOR = 0.3;
+/**
+ * NMI the real model must reach on this sample: with k=4 it gets 0.56-0.78 over seeds 0-19
+ * (0.69 with seed 1), chance is near 0; the floor leaves room for k-means kernel changes.
+ */
+const NMI_FLOOR = 0.45;

@@ -5,6 +5,7 @@ import { lloyd } from '../../src/ml/kmeans-lloyd.js';
 import { RowOp } from '../../src/ml/kmeans-rows.js';
 import { LocalRunner } from '../../src/ml/kmeans-runner.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from '../../src/ml/kmeans-workspace.js';
+import { clearMemoryPool } from '../../src/ml/memory-pool.js';
 import { blobs, uniformRows } from './support.js';
 
 describe('kmeans', () => {
@@ -102,6 +103,18 @@ describe('kmeans', () => {
     const data = uniformRows(500, 12, 8);
     const r = kmeans(data, 500, 12, { k: 5, seed: 3 });
     expect(r.inertia / directInertia(data, 12, r.centroids, r.assignments)).toBeCloseTo(1, 6);
+  });
+
+  it('reuses its working memory without carrying anything over', () => {
+    const { data, n, dims } = blobs({ k: 3, perCluster: 60, dims: 7, seed: 12 });
+    clearMemoryPool();
+    const fresh = kmeans(data, n, dims, { k: 3, seed: 5 });
+    clearMemoryPool();
+    // same layout size, but 12 columns: the next run's padding columns hold its data
+    kmeans(uniformRows(n, 12, 1), n, 12, { k: 3, seed: 1 });
+    const reused = kmeans(data, n, dims, { k: 3, seed: 5 });
+    expect(reused.inertia).toBe(fresh.inertia);
+    expect(Array.from(reused.centroids)).toEqual(Array.from(fresh.centroids));
   });
 
   it('reports nondecreasing progress that ends at 1', () => {

@@ -3,6 +3,7 @@ import { cosineMatrix } from '../../modules/similarity.js';
 import type { ModuleInfo } from '../../modules/types.js';
 import { requireScope } from '../auth.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { checkText } from '../limits.js';
 import type { ModuleView } from '../models.js';
 
 /** Largest a x b similarity matrix one request may ask for. */
@@ -17,7 +18,7 @@ export const moduleResolvers: Resolvers = {
       const { maxBatch } = ctx.services.config.limits;
       if (a.length + b.length > maxBatch) throw badInput(`a and b hold ${a.length + b.length} texts together; the limit is ${maxBatch}`);
       if (a.length * b.length > MAX_SIMILARITY_CELLS) throw badInput(`a x b is ${a.length * b.length} cells; the limit is ${MAX_SIMILARITY_CELLS}`);
-      for (const t of [...a, ...b]) if (!t.trim()) throw badInput('texts must not be empty');
+      for (const t of [...a, ...b]) checkText(t, ctx.services.config.limits);
       const encoder = ctx.services.modules.get(module);
       const vectors = await encoder.embed([...a, ...b]);
       return cosineMatrix(vectors.slice(0, a.length), vectors.slice(a.length));

@@ -1,9 +1,11 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { checkText } from '../limits.js';
 import { collectionOrThrow } from './documents.js';
 
 export const searchResolvers: Resolvers = {
   Query: {
     search: async (_, args, ctx) => {
+      if (args.text != null) checkText(args.text, ctx.services.config.limits);
       const c = await collectionOrThrow(ctx, args.collection);
       return ctx.loaders.search(c).load(args);
     },

@@ -10,10 +10,11 @@ import type { Filter } from '../../services/filter.js';
 import { guard, isUniqueViolation } from '../driver-error.js';
 import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '../rows.js';
 import type {
-  ClusteringOutcome, ClusteringParams, ClusteringPatch, CollectionRow, DocumentWrite, JobRow, NewCollection, PageRequest, Store,
+  ClusteringOutcome, ClusteringParams, ClusteringPatch, CollectionRow, MetadataPatch, NewClassifier, DocumentWrite, JobRow, NewCollection, PageRequest, Store,
 } from '../types.js';
 import type { PgDb } from './db.js';
 import * as read from './documents-read.js';
+import * as classifier from './classifiers.js';
 import * as clustering from './clusterings.js';
 import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
@@ -193,6 +194,35 @@ export class PostgresStore implements Store {
   }
 
   /** Ends the pool after its clients finish their current queries. Idempotent. */
+
+  createClassifier(c: NewClassifier) {
+    return guard('createClassifier', () => classifier.createClassifier(this.db, c));
+  }
+
+  getClassifier(collectionKey: number, name: string, version?: number | null) {
+    return guard('getClassifier', () => classifier.getClassifier(this.db, collectionKey, name, version));
+  }
+
+  listClassifiers(collectionKey: number) {
+    return guard('listClassifiers', () => classifier.listClassifiers(this.db, collectionKey));
+  }
+
+  classifierVersions(collectionKey: number, name: string) {
+    return guard('classifierVersions', () => classifier.classifierVersions(this.db, collectionKey, name));
+  }
+
+  getClassifierWeights(classifierKey: number) {
+    return guard('getClassifierWeights', () => classifier.getClassifierWeights(this.db, classifierKey));
+  }
+
+  deleteClassifier(collectionKey: number, name: string, version?: number | null) {
+    return guard('deleteClassifier', () => classifier.deleteClassifier(this.db, collectionKey, name, version));
+  }
+
+  patchDocumentMetadata(collectionKey: number, patches: MetadataPatch[]) {
+    return guard('patchDocumentMetadata', () => classifier.patchDocumentMetadata(this.db, collectionKey, patches));
+  }
+
   close(): Promise<void> {
     return guard('close', async () => {
       if (this.closed) return;

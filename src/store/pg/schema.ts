@@ -19,7 +19,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { ClusterKeyword, ClusteringQuality, ClusterRepresentative } from '../types.js';
+import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterRepresentative, HeadKind } from '../types.js';
 
 /** bytea as a Node Buffer (drizzle-orm 0.45 has no built-in bytea column). */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
@@ -187,4 +187,39 @@ export const clusterAssignments = pgTable(
     // A cluster's members in document key order: Cluster.documents pages.
     index('cluster_assignments_cluster_idx').on(t.clusteringKey, t.cluster, t.documentKey),
   ],
+);
+
+/**
+ * Trained classifier heads (trainClassifier): one row per version of a name in a collection,
+ * older versions kept. `weights` are the network parameters as little-endian float32 bytes
+ * (layout in src/ml/heads/net.ts; empty for KNN). The module columns record what the vectors it
+ * was trained on came from. Cascades from the collection.
+ */
+export const classifiers = pgTable(
+  'classifiers',
+  {
+    key: integer('key').primaryKey().generatedAlwaysAsIdentity(),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    head: text('head', { enum: ['LOGISTIC', 'DNN', 'KNN'] }).$type<HeadKind>().notNull(),
+    labelKey: text('label_key').notNull(),
+    labels: jsonb('labels').$type<string[]>().notNull(),
+    hyperparameters: jsonb('hyperparameters').$type<Record<string, unknown>>().notNull(),
+    metrics: jsonb('metrics').$type<ClassifierMetrics>(),
+    training: jsonb('training').$type<Record<string, unknown>>().notNull(),
+    moduleName: text('module_name').notNull(),
+    moduleVersion: text('module_version').notNull(),
+    moduleSha256: text('module_sha256').notNull(),
+    moduleDims: integer('module_dims').notNull(),
+    layers: jsonb('layers').$type<number[]>().notNull(),
+    weights: bytea('weights').notNull(),
+    trainedOn: integer('trained_on').notNull(),
+    validatedOn: integer('validated_on').notNull(),
+    skipped: integer('skipped').notNull(),
+    createdAt: tstz('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('classifiers_collection_name_version_uq').on(t.collectionKey, t.name, t.version)],
 );

@@ -13,7 +13,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { ClusterKeyword, ClusteringQuality, ClusterRepresentative } from '../types.js';
+import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterRepresentative, HeadKind } from '../types.js';
 
 /** One row per collection; the module binding and HNSW build parameters travel with it. */
 export const collections = sqliteTable('collections', {
@@ -151,6 +151,41 @@ export const clusterAssignments = sqliteTable(
     // A cluster's members in document key order: Cluster.documents pages.
     index('cluster_assignments_cluster_idx').on(t.clusteringKey, t.cluster, t.documentKey),
   ],
+);
+
+/**
+ * Trained classifier heads (trainClassifier): one row per version of a name in a collection,
+ * older versions kept. `weights` are the network parameters as little-endian float32 bytes
+ * (layout in src/ml/heads/net.ts; empty for KNN). The module columns record what the vectors it
+ * was trained on came from. Cascades from the collection.
+ */
+export const classifiers = sqliteTable(
+  'classifiers',
+  {
+    key: integer('key').primaryKey({ autoIncrement: true }),
+    collectionKey: integer('collection_key')
+      .notNull()
+      .references(() => collections.key, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    head: text('head', { enum: ['LOGISTIC', 'DNN', 'KNN'] }).$type<HeadKind>().notNull(),
+    labelKey: text('label_key').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<string[]>().notNull(),
+    hyperparameters: text('hyperparameters', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    metrics: text('metrics', { mode: 'json' }).$type<ClassifierMetrics>(),
+    training: text('training', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    moduleName: text('module_name').notNull(),
+    moduleVersion: text('module_version').notNull(),
+    moduleSha256: text('module_sha256').notNull(),
+    moduleDims: integer('module_dims').notNull(),
+    layers: text('layers', { mode: 'json' }).$type<number[]>().notNull(),
+    weights: blob('weights', { mode: 'buffer' }).notNull(),
+    trainedOn: integer('trained_on').notNull(),
+    validatedOn: integer('validated_on').notNull(),
+    skipped: integer('skipped').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('classifiers_collection_name_version_uq').on(t.collectionKey, t.name, t.version)],
 );
 
 /**

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Peer for bench/classify.ts: scikit-learn LogisticRegression(max_iter=1000) on the same embeddings.
+
+Reads raw little-endian files (row-major, no header): TRAIN_X float32 n*dims, TRAIN_Y int32 n,
+TEST_X float32 m*dims, TEST_Y int32 m; fits with the defaults (C=1.0, lbfgs; multinomial for more
+than two classes) and prints ONE JSON line: {"seconds", "cpu_seconds", "accuracy", "n_iter",
+"sklearn", "threads"}. `seconds` is the wall time of fit() alone (reading the files is not timed);
+`cpu_seconds` its CPU time over all threads. With --predictions-out the test predictions are
+written as raw little-endian int32.
+
+Usage: sklearn_logreg.py TRAIN_X TRAIN_Y TEST_X TEST_Y DIMS [--class-weight balanced]
+                         [--max-iter 1000] [--predictions-out FILE]
+"""
+import argparse
+import json
+import sys
+import time
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("train_x")
+    p.add_argument("train_y")
+    p.add_argument("test_x")
+    p.add_argument("test_y")
+    p.add_argument("dims", type=int)
+    p.add_argument("--class-weight", default=None, choices=("balanced",))
+    p.add_argument("--max-iter", type=int, default=1000)
+    p.add_argument("--predictions-out", default=None)
+    a = p.parse_args()
+
+    import numpy as np
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    def matrix(path: str) -> "np.ndarray":
+        x = np.fromfile(path, dtype="<f4")
+        if x.size % a.dims != 0:
+            print(f"{path}: {x.size} float32 values is not a multiple of {a.dims}", file=sys.stderr)
+            sys.exit(2)
+        return x.reshape(-1, a.dims)
+
+    x_train, x_test = matrix(a.train_x), matrix(a.test_x)
+    y_train, y_test = np.fromfile(a.train_y, dtype="<i4"), np.fromfile(a.test_y, dtype="<i4")
+    if len(y_train) != len(x_train) or len(y_test) != len(x_test):
+        print("label and row counts differ", file=sys.stderr)
+        return 2
+
+    model = LogisticRegression(max_iter=a.max_iter, class_weight=a.class_weight)
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    model.fit(x_train, y_train)
+    seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - c0
+    predicted = model.predict(x_test)
+    if a.predictions_out:
+        predicted.astype("<i4").tofile(a.predictions_out)
+
+    threads = None
+    try:
+        from threadpoolctl import threadpool_info
+
+        threads = max((i.get("num_threads") or 0 for i in threadpool_info()), default=None)
+    except Exception:
+        pass
+    print(json.dumps({
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "accuracy": float((predicted == y_test).mean()),
+        "n_iter": int(np.max(model.n_iter_)),
+        "sklearn": sklearn.__version__,
+        "threads": threads,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
