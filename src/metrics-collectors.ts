@@ -22,17 +22,13 @@ interface IndexSnapshot {
   tombstones: number;
 }
 
-/** Calls `load` at most once per `ttlMs`, sharing the result between the collectors of one scrape. */
-function memo<T>(load: () => Promise<T>, ttlMs = 1000): () => Promise<T> {
-  let at = 0;
-  let value: Promise<T> | null = null;
-  return () => {
-    if (!value || Date.now() - at > ttlMs) {
-      at = Date.now();
-      value = load();
-    }
-    return value;
-  };
+/**
+ * Shares one `load()` between the collectors of one scrape: prom-client calls every collect()
+ * in one synchronous loop, so all of them join the call in flight; the next scrape loads afresh.
+ */
+function shared<T>(load: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  return () => (inFlight ??= load().finally(() => (inFlight = null)));
 }
 
 /** Sentences per second over the last minute, from the cumulative count sampled at each scrape. */
@@ -54,13 +50,13 @@ class RateMeter {
  * index's live vectors and tombstones. Nothing here runs between scrapes.
  */
 export function registerServiceCollectors(registry: Registry, sources: MetricSources): void {
-  const encoders = memo(async (): Promise<EncoderSnapshot[]> =>
+  const encoders = shared(async (): Promise<EncoderSnapshot[]> =>
     sources.modules.list().map((info) => {
       const encoder = sources.modules.get(info.name) as { stats?: () => EmbedQueueStats };
       return { module: info.name, backend: info.backend, stats: typeof encoder.stats === 'function' ? encoder.stats() : null };
     }),
   );
-  const indexes = memo(async (): Promise<IndexSnapshot[]> => {
+  const indexes = shared(async (): Promise<IndexSnapshot[]> => {
     const out: IndexSnapshot[] = [];
     for (let after: number | undefined; out.length < MAX_COLLECTIONS; ) {
       const page = await sources.store.listCollections({ first: 100, afterKey: after });

@@ -1,22 +1,26 @@
 import { ConfigError } from '../config.js';
 import { parseArgs } from './args.js';
 import { bench } from './bench.js';
+import { ingest, INGEST_USAGE } from './ingest.js';
 import { serve } from './serve.js';
 
 const USAGE = `semhub: semantic search, clustering and classification over GraphQL
 
 Usage:
   semhub serve [--port 4000] [--data ./data] [--host 127.0.0.1]
-  semhub bench <embed> [--json]
+  ${INGEST_USAGE.split('\n').join('\n  ')}
+  semhub bench <embed|search|load> [--json] [--seconds N]
 
 Configuration is read from SEMHUB_* environment variables (see README.md).`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const args = parseArgs(rest, new Set(['json']));
+  const args = parseArgs(rest, new Set(['json', 'create']));
   switch (command) {
     case 'serve':
       return serve(args);
+    case 'ingest':
+      return ingest(args);
     case 'bench':
       return bench(args);
     case undefined:

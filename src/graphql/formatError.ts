@@ -19,7 +19,7 @@ const APOLLO_CODES = new Set([
 const AS_BAD_USER_INPUT = new Set(['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** The parser's message when a document exceeds parseOptions.maxTokens. */
-const TOKEN_LIMIT = /Document contains more th[ae]n \d+ tokens/;
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
 
 /** An AppError thrown by a resolver, or by a scalar/validation rule under a GraphQL wrapper. */
 function appErrorOf(error: unknown): { app: AppError; wrapped: boolean } | null {

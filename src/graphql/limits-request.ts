@@ -22,7 +22,7 @@ export function checkQueryLimits(schema: GraphQLSchema, request: RequestShape, l
     document = parse(request.query, { maxTokens: limits.maxQueryTokens, noLocation: true });
   } catch (e) {
     if (e instanceof RangeError) return tooLarge('the query nests too deeply to parse');
-    if (e instanceof GraphQLError && /Document contains more th[ae]n \d+ tokens/.test(e.message)) {
+    if (e instanceof GraphQLError && /Document contains more tha[nt] \d+ tokens/.test(e.message)) {
       return tooLarge(`the query has more than ${limits.maxQueryTokens} tokens (SEMHUB_MAX_QUERY_TOKENS)`);
     }
     return null;

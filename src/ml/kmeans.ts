@@ -13,7 +13,7 @@
 import { LocalRunner } from './kmeans-runner.js';
 import { solveKmeans, type SolveOptions } from './kmeans-solve.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from './kmeans-workspace.js';
-import { releaseMemory } from './memory-pool.js';
+import { releaseMemory, touchPages } from './memory-pool.js';
 
 /** Above this many rows, `miniBatch: 'auto'` switches to mini-batch k-means. */
 export const MINI_BATCH_AUTO_ROWS = 50_000;
@@ -91,4 +91,15 @@ export function kmeans(data: Float32Array, n: number, dims: number, opts: Kmeans
   } finally {
     releaseMemory(memory);
   }
+}
+
+/**
+ * Allocates and touches the working memory of a later `kmeans()` (threads = 1) or
+ * `runKmeansInWorker()` of this shape and leaves it pooled, so that run does not pay first-touch
+ * page faults (seconds for 100k x 512 on some VMs). For benchmarks and for servers at start-up.
+ */
+export function prewarmKmeansMemory(n: number, dims: number, k: number, threads = 1): void {
+  const memory = allocateMemory(planLayout(n, dims, k, threads));
+  touchPages(memory);
+  releaseMemory(memory);
 }

@@ -10,6 +10,7 @@ import { wasm, type WasmMemory } from './wasm-runtime.js';
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 const POOL_SIZE = 2;
+const HEADROOM_PAGES = 16;
 
 const pool: WasmMemory[] = [];
 
@@ -23,17 +24,28 @@ export function acquireMemory(bytes: number, what: string, hint = ''): WasmMemor
   let best = -1;
   pool.forEach((m, i) => {
     const size = m.buffer.byteLength;
-    if (size >= pages * PAGE && size <= 2 * pages * PAGE && (best < 0 || size < pool[best]!.buffer.byteLength)) best = i;
+    if (size >= bytes && size <= 2 * bytes && (best < 0 || size < pool[best]!.buffer.byteLength)) best = i;
   });
   if (best >= 0) return pool.splice(best, 1)[0]!;
-  if (wasm) return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
-  return { buffer: new SharedArrayBuffer(pages * PAGE) };
+  // a little headroom, so that a run of nearly the same shape (another thread count) fits later
+  const sized = Math.min(MAX_PAGES, pages + HEADROOM_PAGES + (pages >> 6));
+  if (wasm) return new wasm.Memory({ initial: sized, maximum: sized, shared: true });
+  return { buffer: new SharedArrayBuffer(sized * PAGE) };
 }
 
 /** Hands a memory back for reuse; the caller must not touch it afterwards. */
 export function releaseMemory(memory: WasmMemory): void {
   pool.unshift(memory);
   pool.length = Math.min(pool.length, POOL_SIZE);
+}
+
+/**
+ * Writes one byte per 4 KiB page of `memory`, so the pages are backed before a timed run (the
+ * contents are left meaningless; users initialise what they read).
+ */
+export function touchPages(memory: WasmMemory): void {
+  const bytes = new Uint8Array(memory.buffer);
+  for (let at = 0; at < bytes.length; at += 4096) bytes[at] = 0;
 }
 
 /** Drops the pooled memories (they are freed once nothing else refers to them). */

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ModuleRegistry } from '../modules/types.js';
 import type { Store } from '../store/types.js';
+import { ClassificationService } from './classification.js';
 import { ClusteringService } from './clustering.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
@@ -19,6 +20,7 @@ export interface Services {
   documents: DocumentService;
   search: SearchService;
   clustering: ClusteringService;
+  classification: ClassificationService;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,10 @@ export function createServices(config: Config, store: Store, modules: ModuleRegi
     afterWrite: (collection) => indexes.sync(collection),
   });
   const clustering = new ClusteringService(store, logger);
+  const search = new SearchService(store, documents, indexes);
+  const classification = new ClassificationService({
+    store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection),
+  });
   return {
     config,
     store,
@@ -37,14 +43,17 @@ export function createServices(config: Config, store: Store, modules: ModuleRegi
     collections: new CollectionService(store, modules, {
       onDeleted: async (c) => {
         clustering.cancelCollection(c);
+        classification.cancelCollection(c);
         await indexes.drop(c);
       },
     }),
     documents,
-    search: new SearchService(store, documents, indexes),
+    search,
     clustering,
+    classification,
     close: async () => {
       await clustering.close();
+      await classification.close();
       await indexes.close();
     },
   };

@@ -376,6 +376,11 @@ export interface Store {
   countClusterDocuments(clusteringKey: number, cluster: number): Promise<number>;
 
   /**
+   * Marks PENDING/RUNNING jobs of `kind` last updated before `staleBefore` FAILED with `error`
+   * (the process running them died without a heartbeat). Returns their ids.
+   */
+  failStaleJobs(kind: string, staleBefore: Date, error: string): Promise<string[]>;
+  /**
    * Stores a trained head as the next version of its name in the collection (1 when the name is
    * new, else the highest stored version + 1; older versions are kept), weights as float32
    * little-endian bytes. NOT_FOUND when the collection is gone.

@@ -210,5 +210,7 @@ describe('hostile input over HTTP', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data.search[0].document.id).toBe('r1');
     expect(server.proc.exitCode).toBeNull();
+    // nothing above was an unexpected failure inside the server
+    expect(server.logs.join('')).not.toMatch(/"msg":"(internal error|request failed)"/);
   });
 });

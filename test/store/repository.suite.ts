@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
+import { classifierTests } from './suite-classifiers.js';
 import { clusteringTests } from './suite-clustering.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
@@ -98,6 +99,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     filterTests(ctx);
     searchTests(ctx);
     clusteringTests(ctx);
+    classifierTests(ctx);
 
     describe('jobs', () => {
       it('creates, updates and reads jobs', async () => {

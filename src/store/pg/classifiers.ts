@@ -1,10 +1,10 @@
 /**
- * Classifier heads on PostgreSQL. A new version is numbered (max + 1) inside a transaction that
+ * Classifier heads on PostgreSQL (and the stale sweep of classify jobs, and metadata patches). A new version is numbered (max + 1) inside a transaction that
  * holds a per-collection advisory lock of its own key space, so concurrent trainings of one name
  * (also on other replicas) get distinct versions. Metadata patches take the collection's writer
  * lock, as document writes do, so seq order stays commit order.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, max, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
@@ -12,7 +12,7 @@ import type { ClassifierRow, MetadataPatch, NewClassifier } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import { LOCK_SPACE, NEXT_SEQ, type PgDb } from './db.js';
-import { classifiers, collections, documents } from './schema.js';
+import { classifiers, collections, documents, jobs } from './schema.js';
 
 /** Advisory lock space of classifier versions (documents use LOCK_SPACE). */
 const VERSION_LOCK_SPACE = LOCK_SPACE + 1;
@@ -93,4 +93,12 @@ export async function patchDocumentMetadata(db: PgDb, collectionKey: number, pat
     }
     return n;
   });
+}
+
+/** Store.failStaleJobs for PostgreSQL. */
+export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, error: string): Promise<string[]> {
+  const rows = await db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
+    .where(and(eq(jobs.kind, kind), inArray(jobs.status, ['PENDING', 'RUNNING']), lt(jobs.updatedAt, staleBefore)))
+    .returning({ id: jobs.id });
+  return rows.map((r) => r.id);
 }

@@ -1,8 +1,8 @@
 /**
- * Classifier heads on SQLite. A new version is numbered inside the IMMEDIATE transaction that
+ * Classifier heads on SQLite (and the stale sweep of classify jobs, and metadata patches). A new version is numbered inside the IMMEDIATE transaction that
  * inserts it (max + 1), so concurrent trainings of one name get distinct versions.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, max } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, max } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
@@ -10,7 +10,7 @@ import type { ClassifierRow, MetadataPatch, NewClassifier } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteDb } from './db.js';
-import { classifiers, collections, documents } from './schema.js';
+import { classifiers, collections, documents, jobs } from './schema.js';
 import { allocateSeq } from './seq.js';
 
 const { weights: _weights, ...rowColumns } = getTableColumns(classifiers);
@@ -86,4 +86,11 @@ export function patchDocumentMetadata(db: SqliteDb, collectionKey: number, patch
     });
     return live.length;
   }, { behavior: 'immediate' });
+}
+
+/** Store.failStaleJobs for SQLite. */
+export function failStaleJobs(db: SqliteDb, kind: string, staleBefore: Date, error: string): string[] {
+  return db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
+    .where(and(eq(jobs.kind, kind), inArray(jobs.status, ['PENDING', 'RUNNING']), lt(jobs.updatedAt, staleBefore)))
+    .returning({ id: jobs.id }).all().map((r) => r.id);
 }

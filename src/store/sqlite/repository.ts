@@ -210,6 +210,10 @@ export class SqliteStore implements Store {
     return guard('deleteClassifier', () => classifier.deleteClassifier(this.db, collectionKey, name, version));
   }
 
+  failStaleJobs(kind: string, staleBefore: Date, error: string) {
+    return guard('failStaleJobs', () => classifier.failStaleJobs(this.db, kind, staleBefore, error));
+  }
+
   patchDocumentMetadata(collectionKey: number, patches: MetadataPatch[]) {
     return guard('patchDocumentMetadata', () => classifier.patchDocumentMetadata(this.db, collectionKey, patches));
   }
