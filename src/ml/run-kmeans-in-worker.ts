@@ -1,5 +1,5 @@
 /**
- * `kmeans()` off the event loop: runs in worker threads (1 or 2 by default) that share one
+ * `kmeans()` off the event loop: runs in worker threads (2 by default) that share one
  * WebAssembly.Memory, so a long clustering never blocks the caller's queries. The data is copied
  * once into that shared memory (the caller's array is left untouched); results are transferred
  * back. Same options and bit-identical results as the in-process `kmeans()`, whatever the thread
@@ -19,9 +19,9 @@ import { releaseMemory } from './memory-pool.js';
 /** Options of `runKmeansInWorker()`. */
 export interface WorkerKmeansOptions extends KmeansOptions {
   /**
-   * Worker threads sharing the row work (default: min(2, cores - 1), at least 1, so that one core
-   * stays with the caller's event loop). More threads only pay on cores nothing else is using:
-   * they meet at a barrier after every pass over the rows.
+   * Worker threads sharing the row work (default: min(2, available cores)). More threads only pay
+   * on cores nothing else is busy on: they meet at a barrier after every pass over the rows, so on
+   * an oversubscribed machine 1 thread can finish first.
    */
   threads?: number;
   /** Aborts the run: the promise rejects with an AbortError and the workers are terminated. */
@@ -63,7 +63,7 @@ export async function runKmeansInWorker(
   opts: WorkerKmeansOptions,
 ): Promise<KmeansResult> {
   const solve = resolveKmeansOptions(data, n, dims, opts);
-  const threads = opts.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
+  const threads = opts.threads ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`runKmeansInWorker: threads must be an integer in 1..64 (got ${threads})`);
   }

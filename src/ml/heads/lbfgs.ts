@@ -2,8 +2,8 @@
  * Limited-memory BFGS (Nocedal & Wright, Numerical Optimization, 2nd ed., algorithm 7.4: the
  * two-loop recursion with H₀ = (sᵀy / yᵀy)·I) over a strong-Wolfe line search: the full-batch
  * optimiser of the logistic head, as scikit-learn's default `lbfgs` solver (scipy L-BFGS-B).
- * Stops on a small gradient (max |gᵢ| ≤ gtol), a stalled objective (relative decrease ≤ ftol),
- * the iteration budget, or when `onIteration` asks to.
+ * Stops on a small gradient (max |gᵢ| ≤ gtol), a stalled objective (its relative decrease over the
+ * last `window` iterations ≤ ftol), the iteration budget, or when `onIteration` asks to.
  */
 import { strongWolfe, type Objective } from './line-search.js';
 
@@ -16,8 +16,12 @@ export interface LbfgsOptions {
   memory?: number;
   /** Stop when max |gᵢ| ≤ gtol. */
   gtol: number;
-  /** Stop when (f_prev − f) ≤ ftol · max(|f_prev|, |f|, 1). */
+  /** Stop when (f_{k−window} − f_k) ≤ ftol · max(|f_k|, 1e-12). */
   ftol: number;
+  /** Iterations the ftol test looks back over (default 1: one iteration, as scipy's factr test). */
+  window?: number;
+  /** Step along −g on the first iteration (default 1/‖g‖₂, a unit move); the later ones try 1. */
+  initialStep?: number;
   /** Called after each iteration with the new point; returning true stops the search there. */
   onIteration?(iteration: number, x: Float64Array, f: number): boolean | void;
 }
@@ -57,6 +61,8 @@ export function lbfgs(fn: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
   const rho: number[] = [];
   const alphas = new Float64Array(memory);
   const d = new Float64Array(x.length);
+  const window = opts.window ?? 1;
+  const history: number[] = [f];
   if (maxAbs(g) <= opts.gtol) return { x, f, iterations: 0, evaluations, reason: 'gtol' };
 
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
@@ -86,7 +92,7 @@ export function lbfgs(fn: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
       for (let i = 0; i < d.length; i++) d[i] = -g[i]!;
       slope = dot(d, g);
     }
-    const alpha0 = s.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+    const alpha0 = iteration === 1 && opts.initialStep ? opts.initialStep : s.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
     const { trial, evaluations: used } = strongWolfe(fn, x, f, g, d, alpha0);
     evaluations += used;
     if (!trial) return { x, f, iterations: iteration - 1, evaluations, reason: 'lineSearch' };
@@ -108,13 +114,16 @@ export function lbfgs(fn: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
       y.push(yk);
       rho.push(1 / sy);
     }
-    const fPrev = f;
     x = trial.x;
     g = trial.g;
     f = trial.f;
     if (opts.onIteration?.(iteration, x, f)) return { x, f, iterations: iteration, evaluations, reason: 'callback' };
     if (maxAbs(g) <= opts.gtol) return { x, f, iterations: iteration, evaluations, reason: 'gtol' };
-    if (fPrev - f <= opts.ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return { x, f, iterations: iteration, evaluations, reason: 'ftol' };
+    history.push(f);
+    if (history.length > window + 1) history.shift();
+    if (history.length === window + 1 && history[0]! - f <= opts.ftol * Math.max(Math.abs(f), 1e-12)) {
+      return { x, f, iterations: iteration, evaluations, reason: 'ftol' };
+    }
   }
   return { x, f, iterations: opts.maxIterations, evaluations, reason: 'maxIterations' };
 }

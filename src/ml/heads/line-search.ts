@@ -91,7 +91,7 @@ export function strongWolfe(fn: Objective, x: Float64Array, f0: number, g0: Floa
     if (curvature(t)) return { trial: t, evaluations };
     if (t.slope >= 0) return { trial: zoom(t, prev), evaluations };
     prev = t;
-    alpha *= 2;
+    alpha *= 4;
   }
   return { trial: prev.alpha > 0 ? prev : null, evaluations };
 }

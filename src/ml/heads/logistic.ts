@@ -30,7 +30,10 @@ export interface LogisticOptions {
   maxIterations: number;
   /** Stop when max |∂f| ≤ gtol (default 1e-5). */
   gtol?: number;
-  /** Stop when the objective's relative decrease in one iteration is ≤ ftol (default 1e-7). */
+  /**
+   * Stop when the objective's relative decrease over the last 5 iterations is ≤ ftol (default
+   * 1e-4: the mean training loss is then settled to 0.01%, far below what moves held-out accuracy).
+   */
   ftol?: number;
   /** Iterations without a better validation loss before stopping (default 20). */
   patience?: number;
@@ -107,6 +110,10 @@ export function trainLogistic(train: LabelledRows, validation: LabelledRows | nu
   const x = ops.fixed(centred(train.x, train.n, dims, mean), train.n, dims);
   const xv = validation && validation.n > 0 ? ops.fixed(centred(validation.x, validation.n, dims, mean), validation.n, dims) : null;
   const r = new Float32Array(train.n * outputs);
+  // 1/L, L a bound on the curvature: ½·mean‖x‖² (¼ for the binomial loss) + λ
+  let sq = 0;
+  for (let i = 0; i < train.n * dims; i++) sq += (train.x[i]! - mean[i % dims]!) ** 2;
+  const initialStep = 1 / ((outputs === 1 ? 0.25 : 0.5) * (sq / Math.max(1, train.n)) + opts.l2);
   const w32 = new Float32Array(nw);
   const objective = (theta: Float64Array, g: Float64Array): number => {
     for (let i = 0; i < nw; i++) w32[i] = theta[i]!;
@@ -137,7 +144,9 @@ export function trainLogistic(train: LabelledRows, validation: LabelledRows | nu
     const result = lbfgs(objective, new Float64Array(nw + outputs), {
       maxIterations: opts.maxIterations,
       gtol: opts.gtol ?? 1e-5,
-      ftol: opts.ftol ?? 1e-7,
+      ftol: opts.ftol ?? 1e-4,
+      window: 5,
+      initialStep,
       onIteration: xv
         ? (iteration, theta) => {
             const loss = validationLoss(theta);
