@@ -1,15 +1,17 @@
 import { flag, type Args } from './args.js';
 
-type BenchFn = (opts: { json: boolean }) => Promise<unknown>;
+type BenchFn = (opts: { json: boolean; seconds?: number }) => Promise<unknown>;
 
 /** Benchmarks by name; each lives in bench/<name>.ts and compares against a named peer in the same run. */
 const BENCHES: Record<string, () => Promise<BenchFn>> = {
   embed: async () => (await import('../../bench/embed.js')).benchEmbed,
   search: async () => (await import('../../bench/search.js')).benchSearch,
+  classify: async () => (await import('../../bench/classify.js')).benchClassify,
   cluster: async () => (await import('../../bench/cluster.js')).benchCluster,
+  load: async () => (await import('../../bench/load.js')).benchLoad,
 };
 
-/** `semhub bench <name> [--json]`: one JSON object per run on stdout with --json. */
+/** `semhub bench <name> [--json] [--seconds N]`: one JSON object per run on stdout with --json. */
 export async function bench(args: Args): Promise<void> {
   const name = args.positionals[0] ?? flag(args, 'name');
   const load = name ? BENCHES[name] : undefined;
@@ -18,6 +20,13 @@ export async function bench(args: Args): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const raw = flag(args, 'seconds');
+  const seconds = raw === undefined ? undefined : Number(raw);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+    console.error(`semhub bench: --seconds must be a positive number, got "${raw}"`);
+    process.exitCode = 2;
+    return;
+  }
   const run = await load();
-  await run({ json: args.flags.has('json') });
+  await run({ json: args.flags.has('json'), seconds });
 }

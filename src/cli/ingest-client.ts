@@ -55,8 +55,9 @@ export class GraphQLClient {
     try {
       res = await fetch(this.opts.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000) });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new RequestFailed('NETWORK', `cannot reach ${this.opts.url}: ${cause ?? (e as Error).message}`);
+      const cause = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const why = cause?.code ?? cause?.errors?.[0]?.code ?? (cause?.message || (e as Error).message);
+      throw new RequestFailed('NETWORK', `cannot reach ${this.opts.url}: ${why}`);
     }
     const text = await res.text();
     let body: { data?: T | null; errors?: GqlError[] };

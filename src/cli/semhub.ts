@@ -1,15 +1,13 @@
 import { ConfigError } from '../config.js';
 import { parseArgs } from './args.js';
-import { bench } from './bench.js';
-import { ingest, INGEST_USAGE } from './ingest.js';
-import { serve } from './serve.js';
+import { INGEST_USAGE } from './ingest.js';
 
 const USAGE = `semhub: semantic search, clustering and classification over GraphQL
 
 Usage:
   semhub serve [--port 4000] [--data ./data] [--host 127.0.0.1]
   ${INGEST_USAGE.split('\n').join('\n  ')}
-  semhub bench <embed|search|load> [--json] [--seconds N]
+  semhub bench <embed|search|cluster|load> [--json] [--seconds N]
 
 Configuration is read from SEMHUB_* environment variables (see README.md).`;
 
@@ -17,12 +15,13 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const args = parseArgs(rest, new Set(['json', 'create']));
   switch (command) {
+    // each command loads only what it needs: ingest is a plain HTTP client, no model or store
     case 'serve':
-      return serve(args);
+      return (await import('./serve.js')).serve(args);
     case 'ingest':
-      return ingest(args);
+      return (await import('./ingest.js')).ingest(args);
     case 'bench':
-      return bench(args);
+      return (await import('./bench.js')).bench(args);
     case undefined:
     case 'help':
     case '--help':

@@ -63,14 +63,16 @@ export function requireScope(ctx: RequestContext, needed: ApiKeyScope): void {
  * known and before any resolver runs (FORBIDDEN, HTTP 403). A safety net under the resolvers'
  * own requireScope calls, which ask for admin where administration needs it.
  */
-export const mutationScopePlugin: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, contextValue }) {
-        if (operation?.operation !== 'mutation' || hasScope(contextValue.scope, 'write')) return;
-        const error = forbidden('write', contextValue.scope);
-        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 403 } }, originalError: error });
-      },
-    };
-  },
-};
+export function mutationScopePlugin<T extends RequestContext>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== 'mutation' || hasScope(contextValue.scope, 'write')) return;
+          const error = forbidden('write', contextValue.scope);
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 403 } }, originalError: error });
+        },
+      };
+    },
+  };
+}

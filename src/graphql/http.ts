@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, badInput, type ErrorCode } from '../errors.js';
 
@@ -108,4 +109,29 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(value));
+}
+
+/** A client's x-request-id when it is a plain token (it is echoed in a header and logged), else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/** The request's URL; an unparsable request target (e.g. absolute-form "http://[::1") reads as "/". */
+export function urlOf(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return new URL('/', 'http://localhost');
+  }
+}
+
+/** The error codes of a JSON error body Apollo produced outside its request pipeline. */
+export function codesOfBody(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  } catch {
+    return [];
+  }
 }

@@ -26,3 +26,6 @@ export interface ClusterModel {
   cluster: import('../store/types.js').ClusterRow;
   clustering: import('../store/types.js').ClusteringRow;
 }
+
+/** What a ClassifierMetrics field resolves from: the metrics stored with a head. */
+export type ClassifierMetricsModel = import('../store/types.js').ClassifierMetrics;

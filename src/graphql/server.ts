@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
@@ -13,35 +12,20 @@ import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
 import { makeFormatError } from './formatError.js';
 import { sendGraphiql, wantsGraphiql } from './graphiql.js';
-import { isJsonContentType, parseJsonBody, readBody, sendError, sendJson } from './http.js';
+import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
 import { checkQueryLimits, requestFromSearch } from './limits-request.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
+/** The context of one GraphQL request: services, scope, loaders, and its telemetry record. */
+type Context = RequestContext & WithTelemetry;
+
 export interface HttpApp {
   server: Server;
-  apollo: ApolloServer<RequestContext>;
+  apollo: ApolloServer<Context>;
   metrics: Metrics;
 }
-
-type Context = RequestContext & WithTelemetry;
 type Route = 'graphql' | 'graphiql' | 'healthz' | 'metrics' | 'other';
-
-/** A client's x-request-id when it is a plain token (it is echoed in a header and logged), else a new UUID. */
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
-}
-
-/** The error codes of a JSON error body Apollo produced outside its request pipeline. */
-function codesOfBody(body: string): string[] {
-  try {
-    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
-    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The HTTP front over node:http (no framework): POST/GET /graphql (Apollo Server), the GraphiQL
@@ -63,7 +47,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled(), telemetryPlugin(metrics), mutationScopePlugin as never],
+    plugins: [ApolloServerPluginLandingPageDisabled(), telemetryPlugin(metrics), mutationScopePlugin<Context>()],
   });
   await apollo.start();
 
@@ -149,7 +133,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = requestIdOf(req);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = urlOf(req);
     const telemetry = newTelemetry();
     let where: Route = 'other';
     if (url.pathname === '/graphql') where = config.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : 'graphql';
@@ -177,8 +161,13 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     });
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'request handler failed');
+      res.destroy();
+    });
+  });
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
-  return { server, apollo: apollo as unknown as ApolloServer<RequestContext>, metrics };
+  return { server, apollo, metrics };
 }

@@ -43,29 +43,35 @@ export async function loadLabelled(store: Store, collection: CollectionRow, opts
   if (total > MAX_TRAINING_DOCUMENTS) {
     throw tooLarge(`${total} documents match; a head trains on at most ${MAX_TRAINING_DOCUMENTS}: narrow the filter`, { limit: MAX_TRAINING_DOCUMENTS });
   }
-  const chunks: Float32Array[] = [];
-  const rawLabels: string[] = [];
-  const slices: (string | null)[] = [];
+  // labels from the documents, then vectors by key: two key-ordered scans of the same filter
+  const labelOfKey = new Map<number, { label: string; slice: string | null }>();
   let skipped = 0;
   let afterKey: number | undefined;
   for (;;) {
     const page = await store.listDocuments(collection.key, opts.filter, { first: PAGE, afterKey });
-    if (page.length === 0) break;
-    afterKey = page.at(-1)!.key;
-    const labelled = page.flatMap((d) => {
+    for (const d of page) {
       const label = labelOf(lookup(d.metadata, opts.labelKey));
       if (label === null) skipped++;
-      return label === null ? [] : [{ d, label }];
-    });
-    const vectors = await store.getVectorsByKeys(collection.key, labelled.map((l) => l.d.key));
-    labelled.forEach(({ d, label }, i) => {
-      const v = vectors[i];
-      if (!v) return; // deleted since the page was read
-      chunks.push(v);
-      rawLabels.push(label);
-      if (opts.sliceBy) slices.push(labelOf(lookup(d.metadata, opts.sliceBy)));
-    });
+      else labelOfKey.set(d.key, { label, slice: opts.sliceBy ? labelOf(lookup(d.metadata, opts.sliceBy)) : null });
+    }
     if (page.length < PAGE) break;
+    afterKey = page.at(-1)!.key;
+  }
+  const chunks: Float32Array[] = [];
+  const rawLabels: string[] = [];
+  const slices: (string | null)[] = [];
+  afterKey = undefined;
+  for (;;) {
+    const page = await store.vectors(collection.key, opts.filter, { first: PAGE, afterKey });
+    for (const { key, vector } of page) {
+      const l = labelOfKey.get(key);
+      if (!l) continue; // unlabelled, or written after the first scan
+      chunks.push(vector);
+      rawLabels.push(l.label);
+      if (opts.sliceBy) slices.push(l.slice);
+    }
+    if (page.length < PAGE) break;
+    afterKey = page.at(-1)!.key;
   }
   const where = opts.filter ? ' matching the filter' : '';
   if (rawLabels.length === 0) {

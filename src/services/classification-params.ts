@@ -108,17 +108,22 @@ export function planTraining(input: TrainInput): TrainPlan {
 }
 
 /** The hyperparameters stored with a head (head-specific), as resolved for its training set. */
-export function storedHyperparameters(plan: TrainPlan, l2: number): Record<string, unknown> {
+export function storedHyperparameters(plan: TrainPlan, l2: number, trainRows: number): Record<string, unknown> {
   const common = { validationSplit: plan.validationSplit, seed: plan.seed, filter: plan.rawFilter, sliceBy: plan.sliceBy };
   switch (plan.head) {
     case 'LOGISTIC':
       return { ...common, l2, classWeight: plan.classWeight, maxIterations: plan.epochs };
     case 'DNN':
-      return { ...common, hiddenUnits: plan.hiddenUnits, dropout: plan.dropout, l2, classWeight: plan.classWeight, maxEpochs: plan.epochs, ...DNN_FIXED };
+      return { ...common, hiddenUnits: plan.hiddenUnits, dropout: plan.dropout, l2, classWeight: plan.classWeight, maxEpochs: plan.epochs, batchSize: dnnBatchSize(trainRows), ...DNN_FIXED };
     case 'KNN':
       return { ...common, k: plan.k };
   }
 }
 
 /** The DNN settings not exposed as arguments (tf.keras defaults where there is one). */
-export const DNN_FIXED = { batchSize: 64, learningRate: 0.001, patience: 8 };
+export const DNN_FIXED = { learningRate: 0.001, patience: 8 };
+
+/** DNN mini-batch size for n training rows: 64, smaller for small sets so an epoch still takes several steps (8 to 64). */
+export function dnnBatchSize(n: number): number {
+  return Math.min(64, Math.max(8, Math.round(n / 16)));
+}

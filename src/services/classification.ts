@@ -12,7 +12,7 @@ import type { ClassifierRow, CollectionRow, JobRow, Store } from '../store/types
 import { loadLabelled } from './classification-data.js';
 import { ClassifyJobs } from './classification-job.js';
 import { validationMetrics } from './classification-metrics.js';
-import { DNN_FIXED, checkClassifierName, planTraining, storedHyperparameters, type TrainInput } from './classification-params.js';
+import { DNN_FIXED, checkClassifierName, dnnBatchSize, planTraining, storedHyperparameters, type TrainInput } from './classification-params.js';
 import { knnPredict, netProbabilities, toPredictions, type PredictionModel } from './classification-predict.js';
 import { TrainingThread } from './classification-thread.js';
 import type { DocumentService } from './documents.js';
@@ -62,14 +62,14 @@ export class ClassificationService {
       const l2 = plan.l2 ?? 1 / train.n;
       const outcome = await this.thread.run({
         head: plan.head, dims: data.dims, classes, train, validation,
-        options: { l2, balanced: plan.classWeight === 'BALANCED', epochs: plan.epochs, hiddenUnits: plan.hiddenUnits, dropout: plan.dropout, seed: plan.seed, k: plan.k, ...DNN_FIXED },
+        options: { l2, balanced: plan.classWeight === 'BALANCED', epochs: plan.epochs, hiddenUnits: plan.hiddenUnits, dropout: plan.dropout, seed: plan.seed, k: plan.k, batchSize: dnnBatchSize(train.n), ...DNN_FIXED },
       });
       const slices = plan.sliceBy ? Array.from(split.validation, (i) => data.slices[i] ?? null) : null;
       const metrics = gold && outcome.validationPredicted ? validationMetrics(gold, outcome.validationPredicted, data.labels, plan.sliceBy, slices) : null;
       const { seconds, ...stats } = outcome.stats;
       const row = await this.deps.store.createClassifier({
         collectionKey: collection.key, name: plan.name, head: plan.head, labelKey: plan.labelKey, labels: data.labels,
-        hyperparameters: storedHyperparameters(plan, l2), metrics,
+        hyperparameters: storedHyperparameters(plan, l2, train.n), metrics,
         training: { ...stats, fitSeconds: seconds, totalSeconds: (performance.now() - started) / 1000 },
         module: collection.module, layers: outcome.layers, weights: outcome.params,
         trainedOn: split.train.length, validatedOn: split.validation.length, skipped: data.skipped,

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
@@ -33,6 +34,21 @@ function raw(opts: { method?: string; path?: string; headers?: Record<string, st
     req.on('error', reject);
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
+  });
+}
+
+/** A request written byte for byte on a socket (for request lines node:http would not send). */
+function socketRequest(head: string): Promise<Raw> {
+  const { port } = new URL(server.base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(head));
+    let got = '';
+    socket.on('data', (c: Buffer) => (got += c.toString()));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [headers = '', body = ''] = got.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d+)/.exec(headers)?.[1] ?? 0), text: body });
+    });
   });
 }
 
@@ -95,6 +111,7 @@ const cases: Case[] = [
   { name: 'Accept that excludes JSON', send: post('{"query":"{ ok }"}', { ...JSON_CT, accept: 'application/xml' }), code: 'BAD_USER_INPUT' },
   { name: 'persisted query extension', send: post('{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "abc"}}}'), code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
   { name: 'unknown path with dot segments', send: () => raw({ method: 'GET', path: '/graphql/../../etc/passwd' }), code: 'NOT_FOUND' },
+  { name: 'absolute-form target that is no URL', send: () => socketRequest('GET http://[::1/graphql HTTP/1.0\r\nhost: x\r\n\r\n'), code: 'NOT_FOUND' },
   { name: 'hostile x-request-id', send: () => raw({ body: '{"query":"{ ok }"}', headers: { ...JSON_CT, 'x-request-id': '"><script>' } }) },
   // GraphQL syntax and validation
   { name: 'unterminated selection', send: op('{ ok '), code: 'GRAPHQL_PARSE_FAILED' },
@@ -139,6 +156,7 @@ const cases: Case[] = [
   { name: 'reading collection "a/b" by id', send: op('{ documentsById(collection: "a/b", ids: ["1"]) { id } }'), code: 'BAD_USER_INPUT' },
   { name: 'reading collection "%2e%2e"', send: op('{ collection(name: "%2e%2e") { name } }'), check: (b) => expect(b.data?.collection ?? null).toBeNull() },
   { name: '100 KB collection name', send: op('query($n: String!) { collection(name: $n) { name } }', { n: 'c'.repeat(100_000) }), check: (b) => expect(b.data?.collection ?? null).toBeNull() },
+  { name: 'text with a null byte', send: op(UPSERT, { d: [{ id: 'nul-text', text: 'before\u0000after' }] }) },
   { name: 'id with a null byte', send: op(UPSERT, { d: [{ id: 'x\u0000y', text: 'null byte id' }] }), check: (b) => expect(b.data.upsertDocuments.errors[0].code).toBe('BAD_USER_INPUT') },
   // vectors and numbers
   { name: '1e309 in a vector variable', send: post(`{"query": ${JSON.stringify(SEARCH)}, "variables": {"v": [1e309]}}`), code: 'BAD_USER_INPUT' },

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { JSONScalar } from '../scalars.js';
+import { classificationResolvers } from './classification.js';
 import { clusteringResolvers } from './clustering.js';
 import { collectionResolvers } from './collections.js';
 import { documentResolvers } from './documents.js';
@@ -7,7 +8,7 @@ import { jobResolvers } from './jobs.js';
 import { moduleResolvers } from './modules.js';
 import { searchResolvers } from './search.js';
 
-const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers, clusteringResolvers];
+const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers, clusteringResolvers, classificationResolvers];
 
 /** All resolvers merged by type name. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>(

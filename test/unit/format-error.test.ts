@@ -1,0 +1,36 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { makeFormatError } from '../../src/graphql/formatError.js';
+
+const internals: unknown[] = [];
+const format = makeFormatError((e) => internals.push(e));
+const run = (error: GraphQLError) => format({ message: error.message, path: error.path, extensions: error.extensions }, error);
+
+describe('formatError', () => {
+  it('shows AppErrors thrown by resolvers with their code', () => {
+    const e = new GraphQLError('x', { path: ['search'], originalError: new AppError('NOT_FOUND', 'collection "a" does not exist') });
+    expect(run(e)).toMatchObject({ message: 'collection "a" does not exist', path: ['search'], extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('shows AppErrors wrapped by validation with their own code', () => {
+    const e = new GraphQLError('Expected value of type "JSON"; JSON numbers must be finite', { originalError: new AppError('BAD_USER_INPUT', 'JSON numbers must be finite'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(run(e)).toMatchObject({ message: 'Expected value of type "JSON"; JSON numbers must be finite', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('answers malformed requests with BAD_USER_INPUT, whoever noticed', () => {
+    expect(run(new GraphQLError('Operation batching disabled.', { extensions: { code: 'BAD_REQUEST' } })).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(run(new GraphQLError('Unknown operation named "B".', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('turns the parser token limit into TOO_LARGE', () => {
+    const e = new GraphQLError('Syntax Error: Document contains more that 20000 tokens. Parsing aborted.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(run(e)).toMatchObject({ message: 'Document contains more that 20000 tokens. Parsing aborted.', extensions: { code: 'TOO_LARGE' } });
+  });
+
+  it('masks everything else, without the original text', () => {
+    const e = new GraphQLError('SQLITE_ERROR near "DROP": syntax error', { path: ['documents'], originalError: new Error('SQLITE_ERROR near "DROP"') });
+    expect(run(e)).toEqual({ message: 'Internal server error', path: ['documents'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(internals.length).toBe(1);
+  });
+});
