@@ -22,6 +22,7 @@ import type { DocumentWrite } from '../src/store/types.js';
 import { allTexts, loadSciFact } from './datasets.js';
 import { benchCacheDir, cachedEmbeddings } from './embed-cache.js';
 import { mean, ndcgAtK, percentile, recallAtK, recallOfRelevant, round } from './retrieval-metrics.js';
+import { leanClient, type LeanClient } from './http-client.js';
 import { gql, removeDir, rssOf, startServerProcess, type ServerProcess } from './server-process.js';
 
 const QUERIES = 1000;
@@ -33,6 +34,8 @@ const SELECTIVITIES: [number, unknown, (bucket: number) => boolean][] = [
   [0.1, { bucket: { lt: 10 } }, (b) => b < 10],
   [0.5, { bucket: { lt: 50 } }, (b) => b < 50],
 ];
+/** Bench servers log warnings only: one JSON log line per request would measure the log pipe. */
+const SERVER_ENV = { SEMHUB_EMBED_WORKERS: '1', SEMHUB_LOG_LEVEL: 'warn' };
 const SEARCH_VECTOR = `query($v: [Float!]!, $f: JSON) { search(collection: "bench", vector: $v, filter: $f, limit: 10) { score document { id } } }`;
 
 export interface BenchSearchOptions {
@@ -67,11 +70,14 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semhub-bench-search-'));
   const store = await openStore({ dataDir });
   const bench = await store.createCollection({ name: 'bench', module, metric: 'cosine', hnsw: { ...HNSW_DEFAULTS } });
+  // The raw peer answers with store keys (the index labels): keep the key -> id map.
+  const idOfKey = new Map<number, string>();
   for (let s = 0; s < corpus.length; s += 2000) {
     const writes: DocumentWrite[] = corpus.slice(s, s + 2000).map((i, j) => ({
       id: `d${i}`, text: texts[i]!, metadata: { bucket: (s + j) % 100 }, contentHash: contentHash(texts[i]!), vector: row(i),
     }));
-    await store.upsertDocuments(bench.key, writes);
+    const out = await store.upsertDocuments(bench.key, writes);
+    for (const w of out.written) idOfKey.set(w.key, w.id);
   }
   const textIndex = new Map(texts.map((t, i) => [t, i]));
   if (scifact) {
@@ -88,12 +94,12 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
   await store.close();
   log(`stored ${corpus.length} documents; starting the server (it builds the index from the store)`);
 
-  const empty = await startServerProcess({ env: { SEMHUB_EMBED_WORKERS: '1' } });
+  const empty = await startServerProcess({ env: SERVER_ENV });
   const baselineRss = rssOf(empty.proc.pid!) ?? 0;
   await empty.stop();
   removeDir(empty.dataDir);
 
-  let server: ServerProcess | null = await startServerProcess({ dataDir, env: { SEMHUB_EMBED_WORKERS: '1' } });
+  let server: ServerProcess | null = await startServerProcess({ dataDir, env: SERVER_ENV });
   try {
     const built = Date.now();
     await waitIndexed(server.url, 'bench');
@@ -104,11 +110,11 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
 
     const indexFile = path.join(dataDir, 'indexes', `collection-${bench.key}.hnsw`);
     const raw1 = rawPeer(indexFile, dims, queries.map(row), seconds);
-    server = await startServerProcess({ dataDir, env: { SEMHUB_EMBED_WORKERS: '1' } });
+    server = await startServerProcess({ dataDir, env: SERVER_ENV });
     await waitIndexed(server.url, 'bench');
     const bodies = queries.map((i) => JSON.stringify({ query: SEARCH_VECTOR, variables: { v: Array.from(row(i)) } }));
     const results = await runOnce(server.url, bodies);
-    const graph = await loadRun(server.url, bodies, seconds);
+    const graph = await loadRun(server.url, bodies.map((b) => Buffer.from(b)), seconds);
     const rss = rssOf(server.proc.pid!);
     const raw2 = rawPeer(indexFile, dims, queries.map(row), seconds);
 
@@ -125,7 +131,8 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
       clients: CLIENTS, seconds,
       raw_qps: round(rawQps, 1), graphql_qps: round(graph.qps, 1), ratio: round(graph.qps / rawQps, 3),
       p50_ms: round(graph.p50, 2), p99_ms: round(graph.p99, 2), errors: graph.errors,
-      recall_at_10: round(recall), raw_recall_at_10: round(mean(raw1.ids.map((ids, q) => recallAtK(ids.map((k) => `d${k}`), truth[q]!, K)))),
+      recall_at_10: round(recall), raw_recall_at_10: round(mean(raw1.ids.map((ids, q) => recallAtK(ids.map((k) => idOfKey.get(k)!), truth[q]!, K)))),
+      server_log_level: SERVER_ENV.SEMHUB_LOG_LEVEL,
       rss_bytes_per_vector: rss ? Math.round((rss - baselineRss) / corpus.length) : null,
     });
 
@@ -158,7 +165,12 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
         });
       }
     }
+  } catch (error) {
+    if (server) process.stderr.write(`bench search: server log tail:\n${server.logs.join('').split('\n').slice(-30).join('\n')}\n`);
+    throw error;
   } finally {
+    for (const c of clients.values()) c.close();
+    clients.clear();
     await server?.stop();
     removeDir(dataDir);
   }
@@ -178,9 +190,12 @@ async function waitIndexed(url: string, collection: string): Promise<void> {
   }
 }
 
-async function post(url: string, body: string): Promise<string[]> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const json = (await res.json()) as { data?: { search: { document: { id: string } }[] }; errors?: unknown[] };
+const clients = new Map<string, LeanClient>();
+
+async function post(url: string, body: string | Buffer): Promise<string[]> {
+  let client = clients.get(url);
+  if (!client) clients.set(url, (client = leanClient(url, CLIENTS)));
+  const json = JSON.parse(await client.post(typeof body === 'string' ? Buffer.from(body) : body)) as { data?: { search: { document: { id: string } }[] }; errors?: unknown[] };
   if (!json.data || json.errors) throw new Error(`search failed: ${JSON.stringify(json.errors).slice(0, 300)}`);
   return json.data.search.map((h) => h.document.id);
 }
@@ -199,7 +214,7 @@ async function runOnce(url: string, bodies: string[]): Promise<string[][]> {
 }
 
 /** CLIENTS concurrent clients for `seconds` after a 2 s warm-up: QPS and latency. */
-async function loadRun(url: string, bodies: string[], seconds: number) {
+async function loadRun(url: string, bodies: Buffer[], seconds: number) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;

@@ -11,6 +11,9 @@ const HNSW_RANGES: Record<keyof HnswParams, [number, number]> = {
   ef: [1, 10_000],
 };
 
+/** How long a looked-up collection is reused before the store is asked again. */
+export const COLLECTION_CACHE_MS = 2_000;
+
 /** Lifecycle hooks for what derives from a collection (its vector index). */
 export interface CollectionHooks {
   onDeleted?(collection: CollectionRow): Promise<void>;
@@ -18,6 +21,7 @@ export interface CollectionHooks {
 
 /** Creates, reads and deletes collections; binds each to one module version at creation. */
 export class CollectionService {
+  private readonly cache = new Map<string, { row: CollectionRow; until: number }>();
   constructor(
     private readonly store: Store,
     private readonly modules: ModuleRegistry,
@@ -46,9 +50,19 @@ export class CollectionService {
     });
   }
 
-  /** The collection or null; a malformed name is BAD_USER_INPUT. */
+  /**
+   * The collection or null; a malformed name is BAD_USER_INPUT. Found collections are cached for
+   * COLLECTION_CACHE_MS (collections are immutable once created; a delete here evicts at once, one
+   * on another replica is seen within the TTL, and writes to it fail in the store meanwhile).
+   */
   async find(name: string): Promise<CollectionRow | null> {
-    return this.store.getCollection(checkCollectionName(name));
+    checkCollectionName(name);
+    const hit = this.cache.get(name);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const row = await this.store.getCollection(name);
+    if (row) this.cache.set(name, { row, until: Date.now() + COLLECTION_CACHE_MS });
+    else this.cache.delete(name);
+    return row;
   }
 
   /** The collection, or NOT_FOUND. */
@@ -69,6 +83,7 @@ export class CollectionService {
   async delete(name: string): Promise<boolean> {
     const c = await this.find(name);
     if (!c) return false;
+    this.cache.delete(c.name);
     const deleted = await this.store.deleteCollection(c.name);
     if (deleted) await this.hooks.onDeleted?.(c);
     return deleted;
