@@ -12,9 +12,8 @@ export interface LeanClient {
 export function leanClient(url: string, sockets = 32): LeanClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   const u = new URL(url);
-  return {
-    post: (body) =>
-      new Promise((resolve, reject) => {
+  const once = (body: Buffer) =>
+      new Promise<string>((resolve, reject) => {
         const req = http.request(
           { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
           (res) => {
@@ -26,6 +25,13 @@ export function leanClient(url: string, sockets = 32): LeanClient {
         );
         req.on('error', reject);
         req.end(body);
+      });
+  return {
+    // A kept-alive socket the server closed while idle fails at once: retry once on a fresh one.
+    post: (body) =>
+      once(body).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return once(body);
+        throw e;
       }),
     close: () => agent.destroy(),
   };

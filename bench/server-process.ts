@@ -32,16 +32,17 @@ export async function startServerProcess(opts: { dataDir?: string; env?: Record<
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${logs.join('')}`)), 120_000);
     let buffered = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       logs.push(chunk.toString());
-      const m = /"url":"(http:[^"]+)"/.exec(buffered);
+      const m = /semhub listening on (http:\S+)/.exec(buffered);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${logs.join('')}`));

@@ -15,6 +15,8 @@ export async function serve(args: Args): Promise<void> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
+  // One plain line whatever the log level, for people and for scripts waiting on the port.
+  process.stderr.write(`semhub listening on ${running.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
