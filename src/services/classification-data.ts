@@ -12,7 +12,8 @@ import { lookup, type Filter } from './filter.js';
 export const MAX_TRAINING_DOCUMENTS = 200_000;
 /** Most distinct labels a head may have. */
 export const MAX_CLASSES = 1000;
-const PAGE = 1000;
+/** Documents per page of each scan. */
+const PAGE = 2000;
 
 export interface LabelledSet {
   /** n × dims stored vectors. */
@@ -43,32 +44,22 @@ export async function loadLabelled(store: Store, collection: CollectionRow, opts
   if (total > MAX_TRAINING_DOCUMENTS) {
     throw tooLarge(`${total} documents match; a head trains on at most ${MAX_TRAINING_DOCUMENTS}: narrow the filter`, { limit: MAX_TRAINING_DOCUMENTS });
   }
-  // labels from the documents, then vectors by key: two key-ordered scans of the same filter
-  const labelOfKey = new Map<number, { label: string; slice: string | null }>();
-  let skipped = 0;
-  let afterKey: number | undefined;
-  for (;;) {
-    const page = await store.listDocuments(collection.key, opts.filter, { first: PAGE, afterKey });
-    for (const d of page) {
-      const label = labelOf(lookup(d.metadata, opts.labelKey));
-      if (label === null) skipped++;
-      else labelOfKey.set(d.key, { label, slice: opts.sliceBy ? labelOf(lookup(d.metadata, opts.sliceBy)) : null });
-    }
-    if (page.length < PAGE) break;
-    afterKey = page.at(-1)!.key;
-  }
   const chunks: Float32Array[] = [];
   const rawLabels: string[] = [];
   const slices: (string | null)[] = [];
-  afterKey = undefined;
+  let skipped = 0;
+  let afterKey: number | undefined;
   for (;;) {
-    const page = await store.vectors(collection.key, opts.filter, { first: PAGE, afterKey });
-    for (const { key, vector } of page) {
-      const l = labelOfKey.get(key);
-      if (!l) continue; // unlabelled, or written after the first scan
-      chunks.push(vector);
-      rawLabels.push(l.label);
-      if (opts.sliceBy) slices.push(l.slice);
+    const page = await store.vectorsWithMetadata(collection.key, opts.filter, { first: PAGE, afterKey });
+    for (const d of page) {
+      const label = labelOf(lookup(d.metadata, opts.labelKey));
+      if (label === null) {
+        skipped++;
+        continue;
+      }
+      chunks.push(d.vector);
+      rawLabels.push(label);
+      if (opts.sliceBy) slices.push(labelOf(lookup(d.metadata, opts.sliceBy)));
     }
     if (page.length < PAGE) break;
     afterKey = page.at(-1)!.key;

@@ -62,7 +62,8 @@ export class TrainingThread {
     worker.unref();
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: Ready) => (m.ready ? resolve() : reject(new Error('the training thread sent no ready message'))));
-      worker.once('error', reject);
+      worker.once('error', (e) => reject(new Error(`the training thread failed to start: ${e.message}`)));
+      worker.once('exit', (code) => reject(new Error(`the training thread exited while starting (code ${code})`)));
     });
     worker.on('message', (m: TrainReply | Ready) => {
       if ('ready' in m) return;

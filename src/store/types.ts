@@ -376,6 +376,11 @@ export interface Store {
   countClusterDocuments(clusteringKey: number, cluster: number): Promise<number>;
 
   /**
+   * Live vectors of the documents matching `filter` (all when null) with their metadata, ordered
+   * by key (`afterKey` exclusive): one read of what training a head needs, without the text.
+   */
+  vectorsWithMetadata(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; metadata: Record<string, unknown> | null; vector: Float32Array }[]>;
+  /**
    * Marks PENDING/RUNNING jobs of `kind` last updated before `staleBefore` FAILED with `error`
    * (the process running them died without a heartbeat). Returns their ids.
    */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClassifierMetrics, CollectionRow, NewClassifier } from '../../src/store/types.js';
-import { bytesOf, doc, DIMS, type SuiteContext } from './suite-support.js';
+import { bytesOf, doc, DIMS, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
 
 const METRICS: ClassifierMetrics = {
   n: 4, accuracy: 0.75, macroF1: 0.7333,
@@ -94,6 +94,35 @@ export function classifierTests(ctx: SuiteContext): void {
       const c = await ctx.collection('cls-missing');
       await store().deleteCollection(c.name);
       await expect(store().createClassifier(head(c, 'x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('fails unfinished jobs of a kind that nobody refreshed', async () => {
+      const c = await ctx.collection('cls-stale');
+      const running = await store().createJob({ id: uniqueName('job'), kind: 'classify', collectionKey: c.key, params: {} });
+      await store().updateJob(running.id, { status: 'RUNNING' });
+      const done = await store().createJob({ id: uniqueName('job'), kind: 'classify', collectionKey: c.key, params: {} });
+      await store().updateJob(done.id, { status: 'SUCCEEDED' });
+      const other = await store().createJob({ id: uniqueName('job'), kind: 'cluster-like', collectionKey: c.key, params: {} });
+      expect(await store().failStaleJobs('classify', new Date(Date.now() - 60_000), 'stale')).not.toContain(running.id);
+      const failed = await store().failStaleJobs('classify', new Date(Date.now() + 60_000), 'the server stopped');
+      expect(failed).toContain(running.id);
+      expect(failed).not.toContain(done.id);
+      expect(await store().getJob(running.id)).toMatchObject({ status: 'FAILED', error: 'the server stopped' });
+      expect(await store().getJob(done.id)).toMatchObject({ status: 'SUCCEEDED' });
+      expect(await store().getJob(other.id)).toMatchObject({ status: 'PENDING' });
+    });
+
+    it('reads live vectors with their metadata by filter, page after page', async () => {
+      const c = await ctx.collection('cls-vm');
+      const out = await store().upsertDocuments(c.key, [doc('a', 'alpha', { label: 'x' }, vectorFor(1)), doc('b', 'beta', null), doc('c', 'gamma', { label: 'y' }), doc('d', 'delta', { label: 'x' })]);
+      await store().deleteDocuments(c.key, ['c']);
+      const first = await store().vectorsWithMetadata(c.key, null, { first: 2 });
+      expect(first.map((r) => [r.key, r.metadata])).toEqual([[out.written[0]!.key, { label: 'x' }], [out.written[1]!.key, null]]);
+      expect(bytesOf(first[0]!.vector)).toEqual(bytesOf(vectorFor(1)));
+      const rest = await store().vectorsWithMetadata(c.key, null, { first: 2, afterKey: first[1]!.key });
+      expect(rest.map((r) => r.key)).toEqual([out.written[3]!.key]);
+      const filtered = await store().vectorsWithMetadata(c.key, { op: 'cmp', key: 'label', cmp: 'eq', value: 'x' }, { first: 10 });
+      expect(filtered.map((r) => r.metadata)).toEqual([{ label: 'x' }, { label: 'x' }]);
     });
 
     it('patches metadata of live documents with a new seq each, leaving text and vector as they were', async () => {

@@ -3,13 +3,15 @@
  * LogisticRegression) with an L2 penalty and per-row weights, fitted full-batch by L-BFGS.
  *   minimise  Σᵢ wᵢ·CE(xᵢ) / Σᵢ wᵢ  +  (λ/2)·‖W‖²      (the intercept is not penalised)
  * With unit weights and λ = 1/(C·n) this is scikit-learn's objective divided by n. The features are
- * centred first, an exact reparameterisation (the unpenalised intercept absorbs the mean) that
- * conditions the problem far better. With a validation set, training stops once the validation
+ * centred (implicitly, see trainLogistic), an exact reparameterisation (the unpenalised intercept
+ * absorbs the mean) that conditions the problem far better. With a validation set, training stops once the validation
  * loss has not improved for `patience` iterations and the best iterate is kept.
  */
+import { blockCrossEntropy, crossEntropy, inverseWeightSum } from './cross-entropy.js';
 import { lbfgs, type StopReason } from './lbfgs.js';
 import type { DenseNet } from './net.js';
 import type { MatrixOps } from './ops.js';
+import { NARROW_MAX, narrowPass } from './wasm-narrow.js';
 
 export interface LabelledRows {
   /** n × dims, row-major. */
@@ -50,55 +52,19 @@ export interface LogisticStats {
   bestIteration: number;
 }
 
-/** Column means of an n × dims matrix. */
-function columnMeans(x: Float32Array, n: number, dims: number): Float64Array {
+/** Column means of an n × dims matrix, and the mean squared row norm. */
+function columnMeans(x: Float32Array, n: number, dims: number): { mean: Float64Array; meanSquare: number } {
   const mean = new Float64Array(dims);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) mean[j]! += x[i * dims + j]!;
-  for (let j = 0; j < dims; j++) mean[j]! /= Math.max(1, n);
-  return mean;
-}
-
-function centred(x: Float32Array, n: number, dims: number, mean: Float64Array): Float32Array {
-  const out = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) out[i * dims + j] = x[i * dims + j]! - mean[j]!;
-  return out;
-}
-
-/**
- * Weighted cross-entropy of logits `z` (n × outputs, bias not yet added) and, in `r`, its
- * derivative per logit. outputs = 1 is the binomial model (logit of class 1).
- */
-export function crossEntropy(z: Float32Array, n: number, outputs: number, bias: Float64Array, y: Int32Array, w: Float64Array | null, r: Float32Array | null): number {
-  let total = 0;
-  let weightSum = 0;
-  for (let i = 0; i < n; i++) weightSum += w ? w[i]! : 1;
+  let square = 0;
   for (let i = 0; i < n; i++) {
-    const wi = (w ? w[i]! : 1) / weightSum;
-    const yi = y[i]!;
-    if (outputs === 1) {
-      const zi = z[i]! + bias[0]!;
-      const t = yi === 1 ? 1 : 0;
-      total += wi * (Math.max(zi, 0) - t * zi + Math.log1p(Math.exp(-Math.abs(zi))));
-      if (r) r[i] = wi * (1 / (1 + Math.exp(-zi)) - t);
-      continue;
+    for (let j = 0; j < dims; j++) {
+      const v = x[i * dims + j]!;
+      mean[j]! += v;
+      square += v * v;
     }
-    const o = i * outputs;
-    let max = -Infinity;
-    for (let k = 0; k < outputs; k++) max = Math.max(max, z[o + k]! + bias[k]!);
-    let sum = 0;
-    if (!r) {
-      for (let k = 0; k < outputs; k++) sum += Math.exp(z[o + k]! + bias[k]! - max);
-      total += wi * (max + Math.log(sum) - (z[o + yi]! + bias[yi]!));
-      continue;
-    }
-    // one exp per logit: r holds exp(z - max) until it is normalised into the residual
-    for (let k = 0; k < outputs; k++) sum += r[o + k] = Math.exp(z[o + k]! + bias[k]! - max);
-    total += wi * (max + Math.log(sum) - (z[o + yi]! + bias[yi]!));
-    const scale = wi / sum;
-    for (let k = 0; k < outputs; k++) r[o + k]! *= scale;
-    r[o + yi]! -= wi;
   }
-  return total;
+  for (let j = 0; j < dims; j++) mean[j]! /= Math.max(1, n);
+  return { mean, meanSquare: square / Math.max(1, n) };
 }
 
 /** Fits the head on `train`; `validation` (optional) drives early stopping. */
@@ -106,35 +72,67 @@ export function trainLogistic(train: LabelledRows, validation: LabelledRows | nu
   const { dims, classes } = opts;
   const outputs = classes === 2 ? 1 : classes;
   const nw = dims * outputs;
-  const mean = columnMeans(train.x, train.n, dims);
-  const x = ops.fixed(centred(train.x, train.n, dims, mean), train.n, dims);
-  const xv = validation && validation.n > 0 ? ops.fixed(centred(validation.x, validation.n, dims, mean), validation.n, dims) : null;
-  const r = new Float32Array(train.n * outputs);
-  // 1/L, L a bound on the curvature: ½·mean‖x‖² (¼ for the binomial loss) + λ
-  let sq = 0;
-  for (let i = 0; i < train.n * dims; i++) sq += (train.x[i]! - mean[i % dims]!) ** 2;
-  const initialStep = 1 / ((outputs === 1 ? 0.25 : 0.5) * (sq / Math.max(1, train.n)) + opts.l2);
+  // The model is fitted on centred features without copying them: with μ the column means,
+  // X_c·W = X·W − 1·μᵀW (folded into the bias) and X_cᵀ·R = Xᵀ·R − μ·(1ᵀR).
+  const { mean, meanSquare } = columnMeans(train.x, train.n, dims);
+  // a few outputs (two labels: one logit): one fused WebAssembly pass per evaluation; else the engine's products
+  const narrow = outputs <= NARROW_MAX ? narrowPass(train.x, train.n, dims) : null;
+  const x = narrow ? null : ops.fixed(train.x, train.n, dims);
+  const xv = validation && validation.n > 0 ? ops.fixed(validation.x, validation.n, dims) : null;
+  const r = narrow ? null : new Float32Array(train.n * outputs);
+  // 1/L, L a bound on the curvature: ½·mean‖x − μ‖² (¼ for the binomial loss) + λ
+  let meanNorm = 0;
+  for (let j = 0; j < dims; j++) meanNorm += mean[j]! * mean[j]!;
+  const initialStep = 1 / ((outputs === 1 ? 0.25 : 0.5) * Math.max(meanSquare - meanNorm, 1e-12) + opts.l2);
+  const scale = inverseWeightSum(train.n, opts.rowWeights);
   const w32 = new Float32Array(nw);
+  const rsum = new Float64Array(outputs);
+  const bias = new Float64Array(outputs);
+  /** The bias on the raw features: b − μᵀW. */
+  const rawBias = (theta: Float64Array): Float64Array => {
+    for (let q = 0; q < outputs; q++) {
+      let shift = 0;
+      for (let j = 0; j < dims; j++) shift += mean[j]! * theta[j * outputs + q]!;
+      bias[q] = theta[nw + q]! - shift;
+    }
+    return bias;
+  };
+  /** The loss and, in g[0..nw), X_cᵀ·R; in rsum, the column sums of R (the bias gradient). */
+  const lossAndProducts = (theta: Float64Array, g: Float64Array): number => {
+    const b = rawBias(theta);
+    rsum.fill(0);
+    let loss: number;
+    if (narrow) {
+      for (let j = 0; j < dims; j++) for (let q = 0; q < outputs; q++) w32[q * dims + j] = theta[j * outputs + q]!;
+      const pass = narrow.run(w32, outputs, (z, start, m, rb) => {
+        const l = blockCrossEntropy(z, start, m, outputs, b, train.y, opts.rowWeights, scale, rb);
+        for (let i = 0; i < m * outputs; i++) rsum[i % outputs]! += rb[i]!;
+        return l;
+      });
+      for (let j = 0; j < dims; j++) for (let q = 0; q < outputs; q++) g[j * outputs + q] = pass.gT[q * dims + j]!;
+      loss = pass.loss;
+    } else {
+      for (let i = 0; i < nw; i++) w32[i] = theta[i]!;
+      loss = blockCrossEntropy(x!.times(w32, outputs), 0, train.n, outputs, b, train.y, opts.rowWeights, scale, r);
+      g.set(x!.transposeTimes(r!, outputs));
+      for (let i = 0; i < r!.length; i++) rsum[i % outputs]! += r![i]!;
+    }
+    for (let j = 0; j < dims; j++) for (let q = 0; q < outputs; q++) g[j * outputs + q]! -= mean[j]! * rsum[q]!;
+    return loss;
+  };
   const objective = (theta: Float64Array, g: Float64Array): number => {
-    for (let i = 0; i < nw; i++) w32[i] = theta[i]!;
-    const bias = theta.subarray(nw);
-    const f = crossEntropy(x.times(w32, outputs), train.n, outputs, bias, train.y, opts.rowWeights, r);
-    const gw = x.transposeTimes(r, outputs);
+    const f = lossAndProducts(theta, g);
     let penalty = 0;
     for (let i = 0; i < nw; i++) {
       penalty += theta[i]! * theta[i]!;
-      g[i] = gw[i]! + opts.l2 * theta[i]!;
+      g[i]! += opts.l2 * theta[i]!;
     }
-    for (let k = 0; k < outputs; k++) {
-      let s = 0;
-      for (let i = 0; i < train.n; i++) s += r[i * outputs + k]!;
-      g[nw + k] = s;
-    }
+    g.set(rsum, nw);
     return f + 0.5 * opts.l2 * penalty;
   };
   const validationLoss = (theta: Float64Array): number => {
     for (let i = 0; i < nw; i++) w32[i] = theta[i]!;
-    return crossEntropy(xv!.times(w32, outputs), validation!.n, outputs, theta.subarray(nw), validation!.y, null, null);
+    return crossEntropy(xv!.times(w32, outputs), validation!.n, outputs, rawBias(theta), validation!.y, null, null);
   };
 
   const patience = opts.patience ?? 20;
@@ -170,7 +168,7 @@ export function trainLogistic(train: LabelledRows, validation: LabelledRows | nu
       },
     };
   } finally {
-    x.dispose();
+    x?.dispose();
     xv?.dispose();
   }
 }

@@ -4,15 +4,17 @@
  * (also on other replicas) get distinct versions. Metadata patches take the collection's writer
  * lock, as document writes do, so seq order stays commit order.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, max, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { ClassifierRow, MetadataPatch, NewClassifier } from '../types.js';
+import type { Filter } from '../../services/filter.js';
+import type { ClassifierRow, MetadataPatch, NewClassifier, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import { LOCK_SPACE, NEXT_SEQ, type PgDb } from './db.js';
-import { classifiers, collections, documents, jobs } from './schema.js';
+import { compileFilter } from './filter.js';
+import { classifiers, collections, documents, jobs, vectors } from './schema.js';
 
 /** Advisory lock space of classifier versions (documents use LOCK_SPACE). */
 const VERSION_LOCK_SPACE = LOCK_SPACE + 1;
@@ -101,4 +103,14 @@ export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, e
     .where(and(eq(jobs.kind, kind), inArray(jobs.status, ['PENDING', 'RUNNING']), lt(jobs.updatedAt, staleBefore)))
     .returning({ id: jobs.id });
   return rows.map((r) => r.id);
+}
+
+/** Store.vectorsWithMetadata for PostgreSQL. */
+export async function vectorsWithMetadata(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+  const rows = await db.select({ key: documents.key, metadata: documents.metadata, vector: vectors.vector }).from(documents)
+    .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt),
+      page.afterKey === undefined ? undefined : gt(documents.key, page.afterKey), filter ? compileFilter(filter) : undefined))
+    .orderBy(asc(documents.key)).limit(page.first);
+  return rows.map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
 }

@@ -2,15 +2,17 @@
  * Classifier heads on SQLite (and the stale sweep of classify jobs, and metadata patches). A new version is numbered inside the IMMEDIATE transaction that
  * inserts it (max + 1), so concurrent trainings of one name get distinct versions.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, max } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, max } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { ClassifierRow, MetadataPatch, NewClassifier } from '../types.js';
+import type { Filter } from '../../services/filter.js';
+import type { ClassifierRow, MetadataPatch, NewClassifier, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteDb } from './db.js';
-import { classifiers, collections, documents, jobs } from './schema.js';
+import { compileFilter } from './filter.js';
+import { classifiers, collections, documents, jobs, vectors } from './schema.js';
 import { allocateSeq } from './seq.js';
 
 const { weights: _weights, ...rowColumns } = getTableColumns(classifiers);
@@ -93,4 +95,14 @@ export function failStaleJobs(db: SqliteDb, kind: string, staleBefore: Date, err
   return db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
     .where(and(eq(jobs.kind, kind), inArray(jobs.status, ['PENDING', 'RUNNING']), lt(jobs.updatedAt, staleBefore)))
     .returning({ id: jobs.id }).all().map((r) => r.id);
+}
+
+/** Store.vectorsWithMetadata for SQLite. */
+export function vectorsWithMetadata(db: SqliteDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+  return db.select({ key: documents.key, metadata: documents.metadata, vector: vectors.vector }).from(documents)
+    .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt),
+      page.afterKey === undefined ? undefined : gt(documents.key, page.afterKey), filter ? compileFilter(filter) : undefined))
+    .orderBy(asc(documents.key)).limit(page.first).all()
+    .map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
 }

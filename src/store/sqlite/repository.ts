@@ -210,6 +210,10 @@ export class SqliteStore implements Store {
     return guard('deleteClassifier', () => classifier.deleteClassifier(this.db, collectionKey, name, version));
   }
 
+  vectorsWithMetadata(collectionKey: number, filter: Filter | null, page: PageRequest) {
+    return guard('vectorsWithMetadata', () => classifier.vectorsWithMetadata(this.db, collectionKey, filter, page));
+  }
+
   failStaleJobs(kind: string, staleBefore: Date, error: string) {
     return guard('failStaleJobs', () => classifier.failStaleJobs(this.db, kind, staleBefore, error));
   }
