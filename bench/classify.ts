@@ -11,11 +11,12 @@
  * One JSON line per dataset x head, with the peer's figures and `ratio` fields:
  * accuracy_delta_points = (ours - sklearn) x 100, train_time_ratio = our trainClassifier wall time
  * (HTTP round trip: store read, fit, store write) / sklearn's fit() time, fit_time_ratio = our
- * numeric fit alone / sklearn's fit(). LOGISTIC and sklearn are timed 3 times each (medians): their
- * sub-second fits are at the mercy of other processes on a shared machine. Before timing, the bench waits for the server's index
- * build and runs one small warm-up training per dataset (1,000 documents): it starts the
- * server's training thread (tfjs and its wasm backend load once per process, as sklearn's import
- * is not in its fit time) and warms the JIT. Run directly: `npx tsx bench/classify.ts [--json]`.
+ * numeric fit alone / sklearn's fit() (both exclude reading the data). LOGISTIC and sklearn are
+ * timed 5 times each and the medians reported: sub-second fits are at the mercy of other processes
+ * on a shared machine. Before timing, the bench waits for the server's index build and runs one
+ * untimed LOGISTIC training per dataset: it starts the server's training thread (tfjs and its
+ * wasm backend load once per process, as sklearn's import is not in its fit time) and warms the
+ * JIT, so the figures are those of a running server. Run: `npx tsx bench/classify.ts [--json]`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,9 +36,8 @@ import { gql, removeDir, startServerProcess } from './server-process.js';
 const PYTHON = '/usr/bin/python3';
 const PEER = path.join(import.meta.dirname, 'peers', 'sklearn_logreg.py');
 const CLASSIFY_BATCH = 250;
-/** Timed repetitions of the sub-minute fits (ours and sklearn's); the medians are reported. */
-const REPEATS = 3;
-const WARMUP_DOCS = 1000;
+/** Timed repetitions of the LOGISTIC fits (ours and sklearn's); the medians are reported. */
+const REPEATS = 5;
 
 interface Dataset {
   name: string;
@@ -156,7 +156,7 @@ export async function benchClassify(opts: { json: boolean }): Promise<object[]> 
     for (const d of sets) await waitIndexed(server.url, d.name);
     const warm = Date.now();
     for (const d of sets) {
-      const w = await gql(server.url, TRAIN, { c: d.name, name: 'warmup', v: 0, filter: { i: { lt: WARMUP_DOCS } } });
+      const w = await gql(server.url, TRAIN, { c: d.name, name: 'warmup', v: 0 });
       if (w.errors) throw new Error(`warm-up training failed: ${JSON.stringify(w.errors)}`);
     }
     const warmupSeconds = (Date.now() - warm) / 1000;

@@ -16,7 +16,7 @@ export const MAX_CLASSES = 1000;
 const PAGE = 2000;
 
 export interface LabelledSet {
-  /** n × dims stored vectors. */
+  /** n × dims stored vectors (a view that may start a larger buffer). */
   x: Float32Array;
   n: number;
   dims: number;
@@ -38,13 +38,18 @@ export function labelOf(value: unknown): string | null {
 }
 
 /** Reads the labelled documents of a collection; BAD_USER_INPUT when there is nothing to learn from. */
-export async function loadLabelled(store: Store, collection: CollectionRow, opts: { labelKey: string; sliceBy: string | null; filter: Filter | null }): Promise<LabelledSet> {
+export async function loadLabelled(
+  store: Store, collection: CollectionRow, opts: { labelKey: string; sliceBy: string | null; filter: Filter | null },
+  allocate: (floats: number) => Float32Array = (floats) => new Float32Array(floats),
+): Promise<LabelledSet> {
   const dims = collection.module.dims;
   const total = await store.countDocuments(collection.key, opts.filter);
   if (total > MAX_TRAINING_DOCUMENTS) {
     throw tooLarge(`${total} documents match; a head trains on at most ${MAX_TRAINING_DOCUMENTS}: narrow the filter`, { limit: MAX_TRAINING_DOCUMENTS });
   }
-  const chunks: Float32Array[] = [];
+  // rows go straight into one matrix sized for every matching document (the labelled ones are fewer)
+  const all = allocate(total * dims);
+  let n = 0;
   const rawLabels: string[] = [];
   const slices: (string | null)[] = [];
   let skipped = 0;
@@ -57,7 +62,9 @@ export async function loadLabelled(store: Store, collection: CollectionRow, opts
         skipped++;
         continue;
       }
-      chunks.push(d.vector);
+      if (n === total) break; // written after the count: left for the next training
+      all.set(d.vector, n * dims);
+      n++;
       rawLabels.push(label);
       if (opts.sliceBy) slices.push(labelOf(lookup(d.metadata, opts.sliceBy)));
     }
@@ -74,7 +81,5 @@ export async function loadLabelled(store: Store, collection: CollectionRow, opts
   }
   if (labels.length > MAX_CLASSES) throw badInput(`"${opts.labelKey}" has ${labels.length} distinct values; a head supports at most ${MAX_CLASSES} labels`);
   const index = new Map(labels.map((l, i) => [l, i]));
-  const x = new Float32Array(chunks.length * dims);
-  chunks.forEach((v, i) => x.set(v, i * dims));
-  return { x, n: chunks.length, dims, y: Int32Array.from(rawLabels, (l) => index.get(l)!), labels, slices, skipped };
+  return { x: all.subarray(0, n * dims), n, dims, y: Int32Array.from(rawLabels, (l) => index.get(l)!), labels, slices, skipped };
 }

@@ -16,8 +16,8 @@ export interface TrainRequest {
   task: TrainTask;
 }
 
-/** Its answer. */
-export type TrainReply = { id: number; ok: true; outcome: TrainOutcome } | { id: number; ok: false; message: string };
+/** Its answer; `returned` are the task's buffers, handed back for reuse. */
+export type TrainReply = { id: number; ok: true; outcome: TrainOutcome; returned: ArrayBuffer[] } | { id: number; ok: false; message: string; returned: ArrayBuffer[] };
 
 type Ready = { ready: true; engine: string };
 
@@ -35,7 +35,8 @@ export class TrainingThread {
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly idleMs = 10 * 60_000) {}
+  /** `onReturned` receives the buffers of each finished task (see matrix-pool.ts). */
+  constructor(private readonly idleMs = 10 * 60_000, private readonly onReturned: (buffers: ArrayBuffer[]) => void = () => {}) {}
 
   /** Starts the thread now (it otherwise starts on the first `run`) and resolves once it is ready. */
   warm(): Promise<void> {
@@ -68,6 +69,7 @@ export class TrainingThread {
     worker.on('message', (m: TrainReply | Ready) => {
       if ('ready' in m) return;
       const p = this.pending.get(m.id);
+      this.onReturned(m.returned);
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.outcome);

@@ -24,17 +24,20 @@ try {
 }
 
 port.on('message', (req: TrainRequest) => {
+  // the task's buffers go back to the caller for reuse (see matrix-pool.ts)
+  const { train, validation } = req.task;
+  const returned = [...new Set([train.x.buffer, train.y.buffer, ...(validation ? [validation.x.buffer, validation.y.buffer] : [])])] as ArrayBuffer[];
   let reply: TrainReply;
-  const transfer: ArrayBuffer[] = [];
+  const transfer: ArrayBuffer[] = [...returned];
   try {
     const outcome = runTraining(req.task, ops);
     if (note) outcome.stats.note = note;
-    reply = { id: req.id, ok: true, outcome };
+    reply = { id: req.id, ok: true, outcome, returned };
     transfer.push(outcome.params.buffer as ArrayBuffer);
     if (outcome.validationPredicted) transfer.push(outcome.validationPredicted.buffer as ArrayBuffer);
   } catch (e) {
-    reply = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+    reply = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e), returned };
   }
-  port.postMessage(reply, transfer);
+  port.postMessage(reply, [...new Set(transfer)]);
 });
 port.postMessage({ ready: true, engine: ops.name });

@@ -11,6 +11,7 @@ import type { DenseNet } from '../ml/heads/net.js';
 import type { ClassifierRow, CollectionRow, JobRow, Store } from '../store/types.js';
 import { loadLabelled } from './classification-data.js';
 import { ClassifyJobs } from './classification-job.js';
+import { MatrixPool } from './matrix-pool.js';
 import { validationMetrics } from './classification-metrics.js';
 import { DNN_FIXED, checkClassifierName, dnnBatchSize, planTraining, storedHyperparameters, type TrainInput } from './classification-params.js';
 import { knnPredict, netProbabilities, toPredictions, type PredictionModel } from './classification-predict.js';
@@ -36,7 +37,8 @@ export interface ClassificationDeps {
 }
 
 export class ClassificationService {
-  private readonly thread = new TrainingThread();
+  private readonly pool = new MatrixPool();
+  private readonly thread = new TrainingThread(undefined, (buffers) => this.pool.give(buffers));
   private readonly nets = new Map<number, DenseNet>();
   private readonly jobs: ClassifyJobs;
   private waiting = 0;
@@ -52,14 +54,15 @@ export class ClassificationService {
     this.waiting++;
     try {
       const started = performance.now();
-      const data = await loadLabelled(this.deps.store, collection, plan);
+      const data = await loadLabelled(this.deps.store, collection, plan, (floats) => this.pool.take(floats));
       const loaded = performance.now();
       const classes = data.labels.length;
       const split = stratifiedSplit(data.y, classes, plan.validationSplit, plan.seed);
-      const rows = (idx: Int32Array) => ({ x: gatherRows(data.x, data.dims, idx), y: gatherLabels(data.y, idx), n: idx.length });
+      const rows = (idx: Int32Array) => ({ x: gatherRows(data.x, data.dims, idx, this.pool.take(idx.length * data.dims)), y: gatherLabels(data.y, idx), n: idx.length });
       // without validation the training rows are all rows, in order: no copy
       const train = split.validation.length === 0 ? { x: data.x, y: data.y, n: data.n } : rows(split.train);
       const validation = split.validation.length > 0 ? rows(split.validation) : null;
+      if (validation) this.pool.give([data.x.buffer as ArrayBuffer]); // gathered into the parts
       const gold = validation ? validation.y.slice() : null; // the task's arrays are transferred away
       const l2 = plan.l2 ?? 1 / train.n;
       const sent = performance.now();

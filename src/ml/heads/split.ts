@@ -31,9 +31,8 @@ export function stratifiedSplit(y: Int32Array, classes: number, fraction: number
   return { train: sorted(train), validation: sorted(validation) };
 }
 
-/** The rows `rows` of an n×dims matrix, gathered into a new matrix. */
-export function gatherRows(x: Float32Array, dims: number, rows: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(rows.length * dims);
+/** The rows `rows` of an n×dims matrix, gathered into `out` (a new matrix by default). */
+export function gatherRows(x: Float32Array, dims: number, rows: ArrayLike<number>, out: Float32Array = new Float32Array(rows.length * dims)): Float32Array {
   for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i]! * dims, (rows[i]! + 1) * dims), i * dims);
   return out;
 }
