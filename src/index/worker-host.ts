@@ -3,10 +3,8 @@
  * crash handling. One host serves many collection indexes; `IndexHost.shared()` is the
  * process-wide default. The worker is unref'd while idle, so it never keeps a process alive.
  */
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnSiblingWorker } from '../threads.js';
 import type { IndexStats, Reply, Request, StatsEvent } from './protocol.js';
 
 /** Raised for every call pending on, or made after, a worker that crashed or was terminated. */
@@ -25,53 +23,6 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** Where tsx's ESM API lives, for registering tsx inside a worker. */
-function tsxApiUrl(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    // runners without import.meta.resolve (e.g. vitest's module runner): resolve through the package
-    const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-    return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
-  }
-}
-
-/** Flags that change how modules load: what a worker needs from the parent's execArgv. */
-const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
-
-/** The parent's execArgv reduced to loader flags (with their values). */
-function loaderArgv(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const flag = arg.split('=')[0]!;
-    if (!LOADER_FLAGS.has(flag)) continue;
-    out.push(arg);
-    if (!arg.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
-  }
-  return out;
-}
-
-/** A worker with the parent's execArgv, or only its loader flags when the rest are process-wide (e.g. --trace-gc). */
-function newWorker(entry: string | URL, eval_: boolean): Worker {
-  try {
-    return new Worker(entry, { eval: eval_, execArgv: process.execArgv });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return new Worker(entry, { eval: eval_, execArgv: loaderArgv(process.execArgv) });
-  }
-}
-
-/** Starts hnsw-worker beside this file with the same extension: .ts under tsx, .js when compiled. */
-function spawnWorker(): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const file = new URL(`./hnsw-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return newWorker(file, false);
-  // tsx registers its loader on the main thread only, so the worker registers it before loading the .ts file
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`;
-  return newWorker(boot, true);
-}
-
 let sharedHost: IndexHost | null = null;
 
 /** One worker thread hosting indexes, with a promise per request. */
@@ -84,7 +35,7 @@ export class IndexHost {
   private failure: IndexWorkerError | null = null;
 
   constructor() {
-    this.worker = spawnWorker();
+    this.worker = spawnSiblingWorker(import.meta.url, 'hnsw-worker');
     this.worker.unref();
     this.worker.on('message', (msg: Reply | StatsEvent) => ('event' in msg ? this.statsListeners.get(msg.index)?.(msg.stats) : this.settle(msg)));
     this.worker.on('error', (e) => this.fail(`hnsw index worker crashed: ${e.message}`));

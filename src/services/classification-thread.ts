@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { TrainOutcome, TrainTask } from './classification-train.js';
-import { spawnSiblingWorker } from './thread-spawn.js';
+import { spawnSiblingWorker } from '../threads.js';
 
 /** A message to the thread. */
 export interface TrainRequest {

@@ -3,7 +3,7 @@
  * the `.js` file and loads directly. Under tsx (dev, tests, benches) Node 20 cannot load a `.ts`
  * worker entry even with tsx in `execArgv` (the loader hooks do not reach a worker's entry
  * module), so a one-line bootstrap registers tsx's ESM hooks first and then imports the entry:
- * the approach of src/modules/workerSpawn.ts and src/index/worker-host.ts.
+ * Shared by every worker semhub starts that has no special needs (index, classifier training).
  */
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
