@@ -4,12 +4,10 @@
  * job never blocks the server's queries for the seconds they take. The data is copied once and
  * transferred; `signal` terminates the thread.
  */
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ChooseKOptions, KScore } from '../ml/choose-k.js';
 import type { SilhouetteOptions } from '../ml/silhouette.js';
+import { spawnSiblingWorker } from '../threads.js';
 
 /** A computation for the thread. */
 export type MlTask =
@@ -27,23 +25,8 @@ export interface ChosenK {
   scores: KScore[];
 }
 
-/** Where tsx's ESM API lives, for registering tsx inside a worker (same approach as src/ml/run-kmeans-in-worker.ts). */
-function tsxApiUrl(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-    return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
-  }
-}
-
 function spawn(task: MlTask, transfer: ArrayBuffer[]): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const file = new URL(`./ml-thread-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(file, { workerData: task, transferList: transfer, execArgv: process.execArgv });
-  // tsx registers its loader on the main thread only, so the worker registers it before loading the .ts file
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: task, transferList: transfer, execArgv: process.execArgv });
+  return spawnSiblingWorker(import.meta.url, 'ml-thread-worker', { workerData: task, transferList: transfer });
 }
 
 function abortError(): Error {

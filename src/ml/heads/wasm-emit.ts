@@ -6,32 +6,9 @@
  * WebAssembly values and the project's lib has no DOM).
  */
 
-export type Code = readonly number[];
+import { sleb, uleb, type Code } from '../wasm-asm.js';
 
-/** Unsigned LEB128. */
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (32-bit). */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
+export type { Code };
 
 const vec = (items: Code[]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: Code): number[] => [id, ...uleb(body.length), ...body];
