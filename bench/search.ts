@@ -6,7 +6,7 @@
  *     server saved) vs GraphQL `search(vector:)` over HTTP with 32 concurrent clients: QPS ratio,
  *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector;
  *  2. filtered: recall@10 at 1%, 10% and 50% selectivity;
- *  3. SciFact (train queries): nDCG@10 and recall@100 of VECTOR, KEYWORD and HYBRID.
+ *  3. SciFact (train queries): nDCG@10 and recall@100 of VECTOR, KEYWORD and HYBRID (both fusions).
  * Run directly: `npx tsx bench/search.ts [--json] [--seconds 10]`.
  */
 import { mkdtempSync } from 'node:fs';
@@ -155,11 +155,12 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
 
     if (scifact) {
       const judged = [...scifact.qrels.keys()].filter((q) => scifact.queries.has(q));
-      for (const mode of ['VECTOR', 'KEYWORD', 'HYBRID'] as const) {
-        const q = `query($t: String!) { search(collection: "scifact", text: $t, limit: 100, mode: ${mode}) { document { id } } }`;
+      const runs = [['VECTOR', null], ['KEYWORD', null], ['HYBRID', 'RELATIVE_SCORE'], ['HYBRID', 'RRF']] as const;
+      for (const [mode, fusion] of runs) {
+        const q = `query($t: String!) { search(collection: "scifact", text: $t, limit: 100, mode: ${mode}${fusion ? `, fusion: ${fusion}` : ''}) { document { id } } }`;
         const ranked = await runOnce(server.url, judged.map((id) => JSON.stringify({ query: q, variables: { t: scifact.queries.get(id) } })));
         emit({
-          bench: 'search', part: 'scifact', mode, queries: judged.length, peer: null,
+          bench: 'search', part: 'scifact', mode, fusion, alpha: fusion ? 0.5 : null, queries: judged.length, peer: null,
           ndcg_at_10: round(mean(ranked.map((ids, i) => ndcgAtK(ids, scifact.qrels.get(judged[i]!)!, 10)))),
           recall_at_100: round(mean(ranked.map((ids, i) => recallOfRelevant(ids, scifact.qrels.get(judged[i]!)!, 100)))),
         });

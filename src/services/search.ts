@@ -7,6 +7,7 @@ import type { IndexManager } from './index-manager.js';
 import { exactTopK, normalize } from './vector-math.js';
 
 export type SearchMode = 'VECTOR' | 'KEYWORD' | 'HYBRID';
+export type FusionMethod = 'RELATIVE_SCORE' | 'RRF';
 
 export interface SearchRequest {
   text?: string | null;
@@ -18,6 +19,7 @@ export interface SearchRequest {
   ef?: number | null;
   mode?: SearchMode | null;
   alpha?: number | null;
+  fusion?: FusionMethod | null;
 }
 
 export interface Hit {
@@ -122,10 +124,15 @@ export class SearchService {
     const keywordHits = await this.store.keywordSearch(collection.key, p.req.text!, depth, p.filter);
     if (p.mode === 'KEYWORD') return withDistance(keywordHits);
     const alpha = p.req.alpha ?? 0.5;
-    const fused = new Map<number, number>();
-    vectorHits.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + alpha / (RRF_K + rank + 1)));
-    keywordHits.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + (1 - alpha) / (RRF_K + rank + 1)));
-    return withDistance([...fused].map(([key, score]) => ({ key, score })).sort((a, b) => b.score - a.score));
+    if (p.req.fusion === 'RRF') return withDistance(reciprocalRankFusion(vectorHits, keywordHits, alpha));
+    // Relative score fusion needs every candidate's vector score: score the keyword hits the
+    // vector ranking did not reach exactly, from their stored vectors.
+    const seen = new Set(vectorHits.map((h) => h.key));
+    const unseen = keywordHits.filter((h) => !seen.has(h.key)).map((h) => h.key);
+    const rows = unseen.length ? await this.store.getVectorsByKeys(collection.key, unseen) : [];
+    const extra = exactTopK(collection.metric, p.vector!, unseen, rows, unseen.length);
+    const vectorScores = [...vectorHits, ...extra].map((h) => ({ key: h.key, score: scored(collection.metric, h).score }));
+    return withDistance(relativeScoreFusion(vectorScores, keywordHits, alpha));
   }
 
   /** kNN for one query: exact over the stored vectors of a selective filter, else HNSW with the filter inside. */
@@ -143,6 +150,38 @@ export class SearchService {
     const ef = Math.min(4096, Math.max(p.req.ef ?? collection.hnsw.ef, Math.ceil((k * 4) / Math.max(share, 0.01))));
     return (await index.search([p.vector!], k, { ef, allow }))[0]!;
   }
+}
+
+type Scored = { key: number; score: number };
+
+/**
+ * Relative score fusion: each ranking's scores divided by its best score, then
+ * `alpha * vector + (1 - alpha) * keyword`. Dividing by the best (not min-max stretching) keeps a
+ * ranking's own confidence: a flat ranking (every candidate about as good, as a weak encoder gives
+ * on long documents) barely reorders the fused list, a peaked one does. A candidate missing from a
+ * ranking scores 0 there (the caller scores every keyword hit's vector exactly, so only documents
+ * that BM25 did not return can miss).
+ */
+export function relativeScoreFusion(vector: readonly Scored[], keyword: readonly Scored[], alpha: number): Scored[] {
+  const v = relative(vector);
+  const k = relative(keyword);
+  const keys = new Set([...v.keys(), ...k.keys()]);
+  return [...keys]
+    .map((key) => ({ key, score: alpha * (v.get(key) ?? 0) + (1 - alpha) * (k.get(key) ?? 0) }))
+    .sort((a, b) => b.score - a.score || a.key - b.key);
+}
+
+function relative(hits: readonly Scored[]): Map<number, number> {
+  const best = Math.max(0, ...hits.map((h) => h.score));
+  return new Map(hits.map((h) => [h.key, best > 0 ? Math.max(0, h.score) / best : 0]));
+}
+
+/** Weighted reciprocal rank fusion (Cormack et al. 2009): alpha / (60 + vector rank) + (1 - alpha) / (60 + keyword rank). */
+export function reciprocalRankFusion(vector: readonly { key: number }[], keyword: readonly { key: number }[], alpha: number): Scored[] {
+  const fused = new Map<number, number>();
+  vector.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + alpha / (RRF_K + rank + 1)));
+  keyword.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + (1 - alpha) / (RRF_K + rank + 1)));
+  return [...fused].map(([key, score]) => ({ key, score })).sort((a, b) => b.score - a.score || a.key - b.key);
 }
 
 /** Similarity score (higher is closer) and distance (smaller is closer) of an index hit. */

@@ -10,8 +10,8 @@ const docs = (reviews ?? [])
   .slice(0, 60)
   .map((r, i) => ({ id: `r${i}`, text: r.text.split(/(?<=[.!?])\s/)[0]!.slice(0, 300), metadata: { product: r.productType, stars: r.rating, bucket: i % 10 } }));
 
-const SEARCH = `query($c: String!, $text: String, $vector: [Float!], $documentId: ID, $filter: JSON, $limit: Int, $mode: SearchMode, $minScore: Float) {
-  search(collection: $c, text: $text, vector: $vector, documentId: $documentId, filter: $filter, limit: $limit, mode: $mode, minScore: $minScore) {
+const SEARCH = `query($c: String!, $text: String, $vector: [Float!], $documentId: ID, $filter: JSON, $limit: Int, $mode: SearchMode, $minScore: Float, $fusion: FusionMethod, $alpha: Float) {
+  search(collection: $c, text: $text, vector: $vector, documentId: $documentId, filter: $filter, limit: $limit, mode: $mode, minScore: $minScore, fusion: $fusion, alpha: $alpha) {
     score distance document { id text metadata }
   }
 }`;
@@ -86,6 +86,15 @@ describe.skipIf(!reviews)('similarity search over HTTP', () => {
     expect(kw.data.search.map((h: { document: { id: string } }) => h.document.id)).toContain(target.id);
     const hybrid = await gql(server.url, SEARCH, { c: 'reviews', text: target.text, mode: 'HYBRID', limit: 5 });
     expect(hybrid.data.search[0].document.id).toBe(target.id);
+    const rrf = await gql(server.url, SEARCH, { c: 'reviews', text: target.text, mode: 'HYBRID', fusion: 'RRF', limit: 5 });
+    expect(rrf.data.search[0].document.id).toBe(target.id);
+    // alpha 0 is the keyword ranking alone, 1 the vector ranking alone (same order, fused scores).
+    const ids = (r: { data?: { search: { document: { id: string } }[] } }) => r.data!.search.map((h) => h.document.id);
+    const kwOnly = await gql(server.url, SEARCH, { c: 'reviews', text: words, mode: 'KEYWORD', limit: 5 });
+    const vecOnly = await gql(server.url, SEARCH, { c: 'reviews', text: words, mode: 'VECTOR', limit: 5 });
+    expect(ids(await gql(server.url, SEARCH, { c: 'reviews', text: words, mode: 'HYBRID', alpha: 0, limit: 5 })).slice(0, kwOnly.data.search.length)).toEqual(ids(kwOnly));
+    expect(ids(await gql(server.url, SEARCH, { c: 'reviews', text: words, mode: 'HYBRID', alpha: 1, limit: 5 }))).toEqual(ids(vecOnly));
+    expect(codes(await gql(server.url, SEARCH, { c: 'reviews', text: words, mode: 'HYBRID', alpha: 2 }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses ambiguous or malformed searches with BAD_USER_INPUT', async () => {

@@ -281,6 +281,17 @@ export type EncoderModule = {
   version: Scalars['String']['output'];
 };
 
+/** How HYBRID search fuses the vector and keyword rankings. */
+export type FusionMethod =
+  /**
+   * Default. Each ranking's scores divided by its best score, then `alpha * vector + (1 - alpha) * keyword`.
+   * Keeps each ranking's confidence: a flat ranking (every candidate about as good) barely reorders
+   * the result, a peaked one does. Keyword hits the vector ranking did not reach are scored exactly.
+   */
+  | 'RELATIVE_SCORE'
+  /** Weighted reciprocal rank fusion: `alpha / (60 + vector rank) + (1 - alpha) / (60 + keyword rank)`. Uses ranks only. */
+  | 'RRF';
+
 /**
  * The kind of a classifier head trained on a collection's embeddings.
  * LOGISTIC: multinomial softmax regression (binomial for two labels) with an L2 penalty, fitted by L-BFGS.
@@ -547,7 +558,8 @@ export type Query = {
    * `limit` 1-100 (default 10). `filter` restricts to matching metadata without losing results:
    * selective filters are searched exactly, broad ones inside the HNSW search. `ef` overrides the
    * collection's search breadth for this query. `mode` KEYWORD and HYBRID need `text`; `alpha`
-   * (0-1, default 0.5) weighs the vector ranking against the keyword ranking in HYBRID.
+   * (0-1, default 0.5) weighs the vector ranking against the keyword ranking in HYBRID, fused by
+   * `fusion` (default RELATIVE_SCORE).
    */
   search: Array<SearchHit>;
   /** Cosine similarity matrix of every text in `a` against every text in `b` (rows follow `a`). */
@@ -623,6 +635,7 @@ export type QuerySearchArgs = {
   documentId?: InputMaybe<Scalars['ID']['input']>;
   ef?: InputMaybe<Scalars['Int']['input']>;
   filter?: InputMaybe<Scalars['JSON']['input']>;
+  fusion?: InputMaybe<FusionMethod>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   minScore?: InputMaybe<Scalars['Float']['input']>;
   mode?: InputMaybe<SearchMode>;
@@ -642,11 +655,11 @@ export type SearchHit = {
   /** Distance in the collection's metric (1 - cosine for COSINE); for KEYWORD and HYBRID, 1 - score normalized to the best hit. */
   distance: Scalars['Float']['output'];
   document: Document;
-  /** Cosine similarity for VECTOR (higher is closer); BM25 for KEYWORD; the fused RRF score for HYBRID. */
+  /** Cosine similarity for VECTOR (higher is closer); BM25 for KEYWORD; the fused score for HYBRID. */
   score: Scalars['Float']['output'];
 };
 
-/** How `search` ranks: by vector similarity, by BM25 keywords, or both fused (reciprocal rank fusion). */
+/** How `search` ranks: by vector similarity, by BM25 keywords, or both fused (see `FusionMethod`). */
 export type SearchMode =
   | 'HYBRID'
   | 'KEYWORD'
@@ -781,6 +794,7 @@ export type ResolversTypes = ResolversObject<{
   DocumentInput: DocumentInput;
   EncoderModule: ResolverTypeWrapper<ModuleView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FusionMethod: FusionMethod;
   HeadKind: HeadKind;
   Hnsw: ResolverTypeWrapper<Hnsw>;
   HnswInput: HnswInput;
@@ -1060,7 +1074,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   modules?: Resolver<Array<ResolversTypes['EncoderModule']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'collection' | 'limit' | 'mode'>>;
+  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'collection' | 'fusion' | 'limit' | 'mode'>>;
   similarity?: Resolver<Array<Array<ResolversTypes['Float']>>, ParentType, ContextType, RequireFields<QuerySimilarityArgs, 'a' | 'b'>>;
 }>;
 
