@@ -29,7 +29,7 @@ export interface QueryLimits {
 /** Operations one document may define (only one runs; the rest are parsed and validated). */
 export const MAX_OPERATIONS = 10;
 /** Arguments whose value sets how many items a list field returns. */
-const SIZE_ARGS = ['first', 'limit', 'ids', 'texts'];
+export const SIZE_ARGS = ['first', 'limit', 'ids', 'texts'];
 /** Assumed size of a list field without a size argument (clusters, modules, representatives…). */
 export const DEFAULT_LIST_SIZE = 10;
 /** Largest size a size argument is counted as: bigger values are refused by the field itself. */

@@ -13,7 +13,7 @@ import { createLoaders, type RequestContext } from './context.js';
 import { makeFormatError } from './formatError.js';
 import { sendGraphiql, wantsGraphiql } from './graphiql.js';
 import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
-import { checkQueryLimits, requestFromSearch } from './limits-request.js';
+import { QueryLimitsChecker, requestFromSearch } from './limits-request.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
@@ -38,13 +38,15 @@ type Route = 'graphql' | 'graphiql' | 'healthz' | 'metrics' | 'other';
 export async function createHttpApp(services: Services, logger: Logger): Promise<HttpApp> {
   const { config } = services;
   const typeDefs = loadTypeDefs();
-  const limitsSchema = buildSchema(typeDefs);
+  const queryLimits = new QueryLimitsChecker(buildSchema(typeDefs), config.limits);
   const metrics = createMetrics(services);
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: resolvers as never,
     formatError: makeFormatError((error) => logger.error({ err: error }, 'internal error')),
     includeStacktraceInErrorResponses: false,
+    // Apollo turns introspection off under NODE_ENV=production; GraphiQL and codegen need it.
+    introspection: true,
     persistedQueries: false,
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
     plugins: [ApolloServerPluginLandingPageDisabled(), telemetryPlugin(metrics), mutationScopePlugin<Context>()],
@@ -64,7 +66,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
       body = parseJsonBody(await readBody(req, config.limits.maxBodyBytes));
     }
     const shape = method === 'POST' ? (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) : requestFromSearch(url.search);
-    const tooLarge = checkQueryLimits(limitsSchema, shape, config.limits);
+    const tooLarge = queryLimits.check(shape);
     if (tooLarge) throw tooLarge;
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);

@@ -1,6 +1,6 @@
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { checkQueryLimits } from '../../src/graphql/limits-request.js';
+import { checkQueryLimits, QueryLimitsChecker } from '../../src/graphql/limits-request.js';
 import { measureDocument, queryLimitsRule } from '../../src/graphql/limits.js';
 import { loadTypeDefs } from '../../src/graphql/schema.js';
 
@@ -63,5 +63,30 @@ describe('checkQueryLimits (before Apollo parses)', () => {
     expect(checkQueryLimits(schema, { query: '{ ok }' }, LIMITS)).toBeNull();
     expect(checkQueryLimits(schema, { query: '{ ok ' }, LIMITS)).toBeNull();
     expect(checkQueryLimits(schema, { query: 42 }, LIMITS)).toBeNull();
+  });
+});
+
+describe('QueryLimitsChecker (cached per query string)', () => {
+  it('gives the same verdicts as checkQueryLimits, the second time too', () => {
+    const checker = new QueryLimitsChecker(schema, LIMITS);
+    const queries = [`{ ok ${'@include(if: true) '.repeat(5000)}}`, `{ ${'ok '.repeat(300)}}`, '{ ok }', '{ ok ', '{ collections(first: 100) { nodes { name } } }'];
+    for (let round = 0; round < 2; round++) {
+      for (const query of queries) expect(checker.check({ query })?.code).toBe(checkQueryLimits(schema, { query }, LIMITS)?.code);
+    }
+  });
+
+  it('measures a variable page size at each request\'s value, not the first one cached', () => {
+    const checker = new QueryLimitsChecker(schema, { ...LIMITS, maxQueryCost: 500 });
+    const query = 'query($n: Int) { collections(first: $n) { nodes { name documentCount } } }';
+    expect(checker.check({ query, variables: { n: 10 } })).toBeNull();
+    expect(checker.check({ query, variables: { n: 1000 } })?.code).toBe('TOO_LARGE');
+    expect(checker.check({ query, variables: { n: 10 } })).toBeNull();
+  });
+
+  it('keeps literal-size verdicts once measured, whatever the variables', () => {
+    const checker = new QueryLimitsChecker(schema, { ...LIMITS, maxQueryCost: 500 });
+    const big = 'query($c: String!) { documents(collection: $c, first: 1000) { nodes { id text } } }';
+    expect(checker.check({ query: big, variables: { c: 'a' } })?.code).toBe('TOO_LARGE');
+    expect(checker.check({ query: big, variables: { c: 'b' } })?.code).toBe('TOO_LARGE');
   });
 });

@@ -17,19 +17,6 @@ function live(collectionKey: number, filter: Filter | null, afterKey?: number): 
   );
 }
 
-/** Live documents for `wanted` values of `column`, returned in the order of `wanted`, null where absent. */
-export function documentsBy<K extends string | number>(
-  db: SqliteDb, collectionKey: number, column: typeof documents.id | typeof documents.key, wanted: readonly K[],
-): (DocumentRow | null)[] {
-  const found = new Map<K, DocumentRow>();
-  for (const part of chunk([...new Set(wanted)])) {
-    const rows = db.select(documentColumns).from(documents)
-      .where(and(live(collectionKey, null), inArray(column, part))).all();
-    for (const r of rows) found.set((column === documents.id ? r.id : r.key) as K, r);
-  }
-  return wanted.map((k) => found.get(k) ?? null);
-}
-
 /** Store.listDocuments for SQLite. */
 export function listDocuments(db: SqliteDb, collectionKey: number, filter: Filter | null, page: PageRequest): DocumentRow[] {
   return db.select(documentColumns).from(documents)

@@ -18,13 +18,18 @@ import * as classifier from './classifiers.js';
 import * as clustering from './clusterings.js';
 import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
+import { HotReads } from './hot-reads.js';
 import { collections, documents, jobs } from './schema.js';
 
 /** Store on one better-sqlite3 connection; build it with `openSqliteStore` (sqlite/client.ts). */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
 
-  constructor(private readonly client: Database.Database, private readonly db: SqliteDb) {}
+  private readonly hot: HotReads;
+
+  constructor(private readonly client: Database.Database, private readonly db: SqliteDb) {
+    this.hot = new HotReads(client);
+  }
 
   createCollection(c: NewCollection): Promise<CollectionRow> {
     return guard('createCollection', () => {
@@ -70,11 +75,11 @@ export class SqliteStore implements Store {
   }
 
   getDocumentsByIds(collectionKey: number, ids: string[]) {
-    return guard('getDocumentsByIds', () => read.documentsBy(this.db, collectionKey, documents.id, ids));
+    return guard('getDocumentsByIds', () => this.hot.documentsByIds(collectionKey, ids));
   }
 
   getDocumentsByKeys(collectionKey: number, keys: number[]) {
-    return guard('getDocumentsByKeys', () => read.documentsBy(this.db, collectionKey, documents.key, keys));
+    return guard('getDocumentsByKeys', () => this.hot.documentsByKeys(collectionKey, keys));
   }
 
   listDocuments(collectionKey: number, filter: Filter | null, page: PageRequest) {
@@ -106,7 +111,7 @@ export class SqliteStore implements Store {
   }
 
   getVectorsByKeys(collectionKey: number, keys: number[]) {
-    return guard('getVectorsByKeys', () => search.vectorsByKeys(this.db, collectionKey, keys));
+    return guard('getVectorsByKeys', () => this.hot.vectorsByKeys(collectionKey, keys));
   }
 
   documentKeys(collectionKey: number, filter: Filter | null) {

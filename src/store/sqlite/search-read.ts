@@ -4,28 +4,13 @@
  * live documents only, kept in step by triggers in the same transaction as each write).
  */
 import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
 import type { Filter } from '../../services/filter.js';
 import { fts5Query, keywordTerms } from '../keyword-query.js';
-import { chunk, KEY_CHUNK } from '../upsert-plan.js';
-import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteDb } from './db.js';
 import { compileFilter } from './filter.js';
 import { documents, vectors } from './schema.js';
-
-/** Store.getVectorsByKeys for SQLite: in the order of `keys`, null where missing or deleted. */
-export function vectorsByKeys(db: SqliteDb, collectionKey: number, keys: readonly number[]): (Float32Array | null)[] {
-  const found = new Map<number, Float32Array>();
-  for (const part of chunk([...new Set(keys)], KEY_CHUNK)) {
-    const rows = db.select({ key: documents.key, vector: vectors.vector }).from(documents)
-      .innerJoin(vectors, eq(vectors.documentKey, documents.key))
-      .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), inArray(documents.key, part)))
-      .all();
-    for (const r of rows) found.set(r.key, bytesToVector(r.vector));
-  }
-  return keys.map((k) => found.get(k) ?? null);
-}
 
 /**
  * Store.documentKeys for SQLite. Built by drizzle, run on the raw connection with `pluck()` (one
