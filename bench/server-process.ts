@@ -23,7 +23,8 @@ export interface ServerProcess {
 /** Starts `semhub serve` as a real child process on a free port (one embedding worker unless `env` says otherwise) and resolves once it listens. */
 export async function startServerProcess(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'semhub-e2e-'));
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
+  // the node flags of `semhub serve` (bin/semhub.js)
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
     env: { ...process.env, SEMHUB_EMBED_WORKERS: '1', SEMHUB_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

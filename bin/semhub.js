@@ -8,7 +8,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const loader = pathToFileURL(require.resolve('tsx')).href;
-const child = spawn(process.execPath, ['--import', loader, path.join(root, 'src/cli/semhub.ts'), ...process.argv.slice(2)], {
+// A 64 MiB young generation: each search request allocates its parsed vector and result rows, and
+// with dozens in flight the default 16 MiB promotes them to the old generation, where collecting
+// them took about a fifth of the server's main thread (same flag: package.json start, bench servers).
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+const child = spawn(process.execPath, [...NODE_FLAGS, '--import', loader, path.join(root, 'src/cli/semhub.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
