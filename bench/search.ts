@@ -4,7 +4,8 @@
  * 1,000 texts are held out as queries. Printed as JSON lines:
  *  1. unfiltered: raw hnswlib-node `searchKnn` (one thread, in-process, on the very index file the
  *     server saved) vs GraphQL `search(vector:)` over HTTP with 32 concurrent clients: QPS ratio,
- *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector;
+ *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector; and the
+ *     ceiling of the machine: `{ ok }` (no resolver work at all) with the same clients (`ok_ratio`);
  *  2. filtered: recall@10 at 1%, 10% and 50% selectivity;
  *  3. SciFact (train queries): nDCG@10 and recall@100 of VECTOR, KEYWORD and HYBRID (both fusions).
  * Run directly: `npx tsx bench/search.ts [--json] [--seconds 10]`.
@@ -116,6 +117,8 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
     const results = await runOnce(server.url, bodies);
     const graph = await loadRun(server.url, bodies.map((b) => Buffer.from(b)), seconds);
     const rss = rssOf(server.proc.pid!);
+    // The ceiling for any GraphQL request over HTTP on this machine: `{ ok }` with the same clients.
+    const ceiling = await loadRun(server.url, [Buffer.from(JSON.stringify({ query: '{ ok }' }))], seconds, (text) => JSON.parse(text).data?.ok === true);
     const raw2 = rawPeer(indexFile, dims, queries.map(row), seconds);
 
     // Exact ground truth over the corpus.
@@ -131,6 +134,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
       clients: CLIENTS, seconds,
       raw_qps: round(rawQps, 1), graphql_qps: round(graph.qps, 1), ratio: round(graph.qps / rawQps, 3),
       p50_ms: round(graph.p50, 2), p99_ms: round(graph.p99, 2), errors: graph.errors,
+      ok_qps: round(ceiling.qps, 1), ok_ratio: round(ceiling.qps / rawQps, 3),
       recall_at_10: round(recall), raw_recall_at_10: round(mean(raw1.ids.map((ids, q) => recallAtK(ids.map((k) => idOfKey.get(k)!), truth[q]!, K)))),
       server_log_level: SERVER_ENV.SEMHUB_LOG_LEVEL,
       rss_bytes_per_vector: rss ? Math.round((rss - baselineRss) / corpus.length) : null,
@@ -193,10 +197,14 @@ async function waitIndexed(url: string, collection: string): Promise<void> {
 
 const clients = new Map<string, LeanClient>();
 
-async function post(url: string, body: string | Buffer): Promise<string[]> {
+function rawPost(url: string, body: string | Buffer): Promise<string> {
   let client = clients.get(url);
   if (!client) clients.set(url, (client = leanClient(url, CLIENTS)));
-  const json = JSON.parse(await client.post(typeof body === 'string' ? Buffer.from(body) : body)) as { data?: { search: { document: { id: string } }[] }; errors?: unknown[] };
+  return client.post(typeof body === 'string' ? Buffer.from(body) : body);
+}
+
+async function post(url: string, body: string | Buffer): Promise<string[]> {
+  const json = JSON.parse(await rawPost(url, body)) as { data?: { search: { document: { id: string } }[] }; errors?: unknown[] };
   if (!json.data || json.errors) throw new Error(`search failed: ${JSON.stringify(json.errors).slice(0, 300)}`);
   return json.data.search.map((h) => h.document.id);
 }
@@ -215,7 +223,7 @@ async function runOnce(url: string, bodies: string[]): Promise<string[][]> {
 }
 
 /** CLIENTS concurrent clients for `seconds` after a 2 s warm-up: QPS and latency. */
-async function loadRun(url: string, bodies: Buffer[], seconds: number) {
+async function loadRun(url: string, bodies: Buffer[], seconds: number, check?: (text: string) => boolean) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -228,7 +236,11 @@ async function loadRun(url: string, bodies: Buffer[], seconds: number) {
       const body = bodies[next++ % bodies.length]!;
       const t0 = performance.now();
       try {
-        await post(url, body);
+        if (check) {
+          if (!check(await rawPost(url, body))) errors++;
+        } else {
+          await post(url, body);
+        }
       } catch {
         errors++;
       }
