@@ -9,7 +9,7 @@ import type { CollectionRow } from '../../src/store/types.js';
 import { KEY_CHUNK } from '../../src/store/upsert-plan.js';
 import { bytesOf, doc, vectorFor, type SuiteContext } from './suite-support.js';
 
-/** Words no other test writes, so the shared SQLite FTS statistics stay predictable. */
+/** Filler words no test searches for: they give BM25 a realistic collection size. */
 const FILLER = ['meadow', 'harbor', 'lantern', 'granite', 'orchard', 'compass', 'velvet', 'tundra'];
 
 /** Registers the search tests. */
@@ -180,6 +180,19 @@ export function searchTests(ctx: SuiteContext): void {
       const [w] = (await ctx.store().upsertDocuments(c.key, [huge])).written;
       expect((await search(c, 'krypton')).map((h) => h.key)).toEqual([w!.key]);
       expect((await search(c, words[10]!)).map((h) => h.key)).toEqual([w!.key]);
+    });
+
+    it("scores a collection's keywords by its own documents: writing another collection changes nothing", async () => {
+      const c = await ctx.collection('kw-own');
+      await corpus(c, ['the zephyr blows over the quay', 'a zephyr and a gale', 'quay walls of stone']);
+      const before = await search(c, 'zephyr quay');
+      expect(before.length).toBe(3);
+      // Another collection where "zephyr" is everywhere: shared statistics would make it a common
+      // (cheap) word and reorder or rescale this collection's hits.
+      const other = await ctx.collection('kw-own-other');
+      await ctx.store().upsertDocuments(other.key, Array.from({ length: 60 }, (_, i) => doc(`z${i}`, `zephyr zephyr number ${i}`)));
+      expect(await search(c, 'zephyr quay')).toEqual(before);
+      expect((await search(other, 'quay'))).toEqual([]);
     });
   });
 }

@@ -16,6 +16,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openError } from '../driver-error.js';
 import { migrationsDir } from '../migrations-dir.js';
 import type { Store } from '../types.js';
+import { ensureKeywordIndexes } from './keyword-index.js';
 import { SqliteStore } from './repository.js';
 
 /** File name of the database inside the data folder. */
@@ -44,6 +45,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
       // CREATE TABLE fails once the winner commits. A second pass finds everything applied.
       migrate(db, { migrationsFolder: folder });
     }
+    ensureKeywordIndexes(client);
     return new SqliteStore(client, db);
   } catch (e) {
     client?.close();

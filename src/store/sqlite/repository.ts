@@ -19,6 +19,7 @@ import * as clustering from './clusterings.js';
 import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
 import { HotReads } from './hot-reads.js';
+import { createKeywordIndex, dropKeywordIndex } from './keyword-index.js';
 import { collections, documents, jobs } from './schema.js';
 
 /** Store on one better-sqlite3 connection; build it with `openSqliteStore` (sqlite/client.ts). */
@@ -34,8 +35,11 @@ export class SqliteStore implements Store {
   createCollection(c: NewCollection): Promise<CollectionRow> {
     return guard('createCollection', () => {
       try {
-        const row = this.db.insert(collections).values(collectionValues(c, new Date())).returning().get();
-        return toCollectionRow(row);
+        return this.client.transaction(() => {
+          const row = this.db.insert(collections).values(collectionValues(c, new Date())).returning().get();
+          createKeywordIndex(this.client, row.key);
+          return toCollectionRow(row);
+        }).immediate();
       } catch (e) {
         if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
         throw e;
@@ -63,7 +67,13 @@ export class SqliteStore implements Store {
 
   deleteCollection(name: string): Promise<boolean> {
     return guard('deleteCollection', () =>
-      this.db.delete(collections).where(eq(collections.name, name)).run().changes > 0);
+      this.client.transaction(() => {
+        const row = this.db.select({ key: collections.key }).from(collections).where(eq(collections.name, name)).get();
+        if (!row) return false;
+        // the keyword index first: its triggers would otherwise un-index every cascaded document one by one
+        dropKeywordIndex(this.client, row.key);
+        return this.db.delete(collections).where(eq(collections.key, row.key)).run().changes > 0;
+      }).immediate());
   }
 
   upsertDocuments(collectionKey: number, docs: DocumentWrite[]) {

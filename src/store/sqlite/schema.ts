@@ -4,12 +4,12 @@
  * Timestamps are integer milliseconds; JSON is text; vectors are little-endian float32 blobs.
  * The PostgreSQL twin is ../pg/schema.ts: keep the two in step.
  *
- * Full-text search lives outside drizzle's view: migrations/sqlite/0002_documents_fts.sql (a
- * custom migration) creates the FTS5 table `documents_fts` (external content over
- * documents.text, rowid = documents.key, live documents only) and the triggers on `documents` that
- * keep it in step inside every write transaction. A future migration that rebuilds `documents`
+ * Full-text search lives outside drizzle's view: one FTS5 table per collection with its triggers on
+ * `documents`, created at run time by keyword-index.ts (external content over documents.text,
+ * rowid = documents.key, live documents only). A future migration that rebuilds `documents`
  * (drizzle-kit's __new_documents copy for column changes) drops those triggers with the old
- * table: it must recreate them (see search-read.ts and that migration) and keep keys unchanged.
+ * table: the store rebuilds any keyword index whose triggers are missing when it opens, and keys
+ * must stay unchanged.
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';

@@ -1,7 +1,7 @@
 /**
- * The reads behind search on SQLite: vectors by key, the live keys a filter allows, and BM25
- * keyword search over the FTS5 table `documents_fts` (migrations/sqlite/0002_documents_fts.sql:
- * live documents only, kept in step by triggers in the same transaction as each write).
+ * The reads behind search on SQLite: the live keys a filter allows, and BM25 keyword search over
+ * each collection's FTS5 table (keyword-index.ts: live documents only, kept in step by triggers
+ * in the same transaction as each write).
  */
 import type Database from 'better-sqlite3';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import type { Filter } from '../../services/filter.js';
 import { fts5Query, keywordTerms } from '../keyword-query.js';
 import type { SqliteDb } from './db.js';
 import { compileFilter } from './filter.js';
+import { keywordTable } from './keyword-index.js';
 import { documents, vectors } from './schema.js';
 
 /**
@@ -34,23 +35,23 @@ export function documentKeys(db: SqliteDb, client: Database.Database, collection
 
 /**
  * Store.keywordSearch for SQLite: the words of `query` ORed (each a quoted FTS5 string, so no
- * user text is ever FTS5 syntax), ranked by FTS5's bm25() negated (higher is better, > 0).
- * CROSS JOIN makes the FTS5 match the outer loop, so only matching rows reach the join and the
- * filter. BM25 statistics (document count, term frequencies) are those of the whole FTS table,
- * i.e. of the live documents of all collections.
+ * user text is ever FTS5 syntax), ranked by FTS5's bm25() negated (higher is better, > 0) over
+ * the collection's own FTS5 table (keyword-index.ts), so the statistics are the collection's.
+ * CROSS JOIN makes the FTS5 match the outer loop, so only matching rows reach the join and the filter.
  */
 export function keywordSearch(
   db: SqliteDb, collectionKey: number, query: string, limit: number, filter: Filter | null,
 ): { key: number; score: number }[] {
   const terms = keywordTerms(query);
   if (terms.length === 0 || limit < 1) return [];
+  const fts = sql.raw(keywordTable(collectionKey));
   return db.all<{ key: number; score: number }>(sql`
-    SELECT ${documents.key} AS "key", -bm25(documents_fts) AS "score"
-    FROM documents_fts CROSS JOIN ${documents} ON ${documents.key} = documents_fts.rowid
-    WHERE documents_fts MATCH ${fts5Query(terms)}
+    SELECT ${documents.key} AS "key", -bm25(${fts}) AS "score"
+    FROM ${fts} CROSS JOIN ${documents} ON ${documents.key} = ${fts}.rowid
+    WHERE ${fts} MATCH ${fts5Query(terms)}
       AND ${documents.collectionKey} = ${collectionKey}
       AND ${documents.deletedAt} IS NULL
       AND ${filter ? compileFilter(filter) : sql`1`}
-    ORDER BY bm25(documents_fts), ${documents.key}
+    ORDER BY bm25(${fts}), ${documents.key}
     LIMIT ${Math.floor(limit)}`);
 }
