@@ -4,6 +4,7 @@ import { createHttpApp } from './graphql/server.js';
 import type { Logger } from './log.js';
 import { loadModuleRegistry } from './modules/registry.js';
 import { createServices, type Services } from './services/services.js';
+import { withDocumentCache } from './store/document-cache.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {
@@ -22,7 +23,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       `refusing to listen on ${config.host} without API keys: set SEMHUB_API_KEYS="<key>:admin,..." or bind to 127.0.0.1`,
     );
   }
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = withDocumentCache(await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   logger.info({ store: store.dialect, dataDir: config.dataDir }, 'store ready');
   const modules = await loadModuleRegistry(config, { logger });
   for (const m of modules.list()) logger.info({ module: m }, 'module ready');

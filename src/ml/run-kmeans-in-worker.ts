@@ -5,11 +5,9 @@
  * back. Same options and bit-identical results as the in-process `kmeans()`, whatever the thread
  * count. Progress is reported through `onProgress`; `signal` aborts (the workers are terminated).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnSiblingWorker } from '../threads.js';
 import { resolveKmeansOptions, type KmeansOptions, type KmeansResult } from './kmeans.js';
 import { createControl } from './kmeans-runner.js';
 import type { KmeansWorkerInit, KmeansWorkerMessage } from './kmeans-worker.js';
@@ -28,25 +26,9 @@ export interface WorkerKmeansOptions extends KmeansOptions {
   signal?: AbortSignal;
 }
 
-/** Where tsx's ESM API lives, for registering tsx inside a worker. */
-function tsxApiUrl(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    // runners without import.meta.resolve (vitest's module runner): resolve through the package
-    const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-    return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
-  }
-}
-
 /** Starts kmeans-worker beside this file with the same extension: .ts under tsx, .js when compiled. */
 function spawn(init: KmeansWorkerInit): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const file = new URL(`./kmeans-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(file, { workerData: init, execArgv: process.execArgv });
-  // tsx registers its loader on the main thread only, so the worker registers it before loading the .ts file
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, execArgv: process.execArgv });
+  return spawnSiblingWorker(import.meta.url, 'kmeans-worker', { workerData: init });
 }
 
 function abortError(): Error {

@@ -1,0 +1,97 @@
+/**
+ * A read-through cache of document rows in front of a Store, for the read every search makes:
+ * the rows of its hits by key. Search hits are skewed (popular documents come back again and
+ * again), and a hit read from SQLite is a random page read plus a row decode, about a tenth of a
+ * vector search request's main-thread time; from PostgreSQL it is a network round trip.
+ *
+ * Consistency: every Store method that is not on the read list below counts as a write. A write
+ * clears the whole cache when it starts and again when it settles, and bumps a generation counter
+ * both times; a read stores what it got only if no write started or ended while it ran. So a row
+ * read before a write can never be cached after it, and a method added to Store later is safe by
+ * default (treated as a write) until it is listed as a read. Rows are frozen: callers share them.
+ */
+import type { DocumentRow, Store } from './types.js';
+
+/** Store methods that never change documents (everything else clears the cache). */
+const READS = new Set<string>([
+  'dialect', 'getCollection', 'listCollections', 'countCollections', 'getDocumentsByIds', 'getDocumentsByKeys', 'listDocuments',
+  'countDocuments', 'countDeleted', 'vectorsByContentHash', 'vectors', 'changesSince', 'maxSeq', 'getVectorsByKeys', 'documentKeys',
+  'keywordSearch', 'getJob', 'getClustering', 'listClusterings', 'countClusterings', 'getClusters', 'listClusterDocuments',
+  'countClusterDocuments', 'vectorsWithMetadata', 'getClassifier', 'listClassifiers', 'classifierVersions', 'getClassifierWeights',
+]);
+
+/** Rows kept by default: a few tens of MB for short documents. */
+export const DOCUMENT_CACHE_ROWS = 20_000;
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** `store` with `getDocumentsByKeys` served from a bounded cache; `stats` for tests and metrics. */
+export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS): Store & { documentCacheStats(): CacheStats } {
+  // key -> [collectionKey, row]; documents.key is unique across collections, the collection is checked anyway
+  const rows = new Map<number, [number, DocumentRow]>();
+  let generation = 0;
+  let writing = 0;
+  let hits = 0;
+  let misses = 0;
+  const clear = () => {
+    generation++;
+    rows.clear();
+  };
+
+  async function getDocumentsByKeys(collectionKey: number, keys: number[]): Promise<(DocumentRow | null)[]> {
+    const out: (DocumentRow | null)[] = new Array(keys.length);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const cached = rows.get(keys[i]!);
+      if (cached && cached[0] === collectionKey) out[i] = cached[1];
+      else missing.push(i);
+    }
+    hits += keys.length - missing.length;
+    if (!missing.length) return out;
+    misses += missing.length;
+    const started = generation;
+    const read = await store.getDocumentsByKeys(collectionKey, missing.map((i) => keys[i]!));
+    const cacheable = writing === 0 && generation === started;
+    missing.forEach((at, j) => {
+      const row = read[j] ?? null;
+      out[at] = row;
+      if (row && cacheable) {
+        if (rows.size >= capacity) rows.delete(rows.keys().next().value!);
+        if (row.metadata) Object.freeze(row.metadata);
+        rows.set(row.key, [collectionKey, Object.freeze(row)]);
+      }
+    });
+    return out;
+  }
+
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'getDocumentsByKeys') return getDocumentsByKeys;
+      if (prop === 'documentCacheStats') return (): CacheStats => ({ hits, misses, size: rows.size });
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || READS.has(prop) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (...args: unknown[]) => {
+        writing++;
+        clear();
+        const settle = () => {
+          writing--;
+          clear();
+        };
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (e) {
+          settle();
+          throw e;
+        }
+        if (result instanceof Promise) return result.finally(settle);
+        settle();
+        return result;
+      };
+    },
+  }) as Store & { documentCacheStats(): CacheStats };
+}
