@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EmbedQueueStats } from './modules/embedQueue.js';
 import type { Services } from './services/services.js';
+import type { CacheStats } from './store/document-cache.js';
 
 /** What the scrape-time collectors read: the module registry, the store's collections, the indexes. */
 export type MetricSources = Pick<Services, 'modules' | 'store' | 'indexes'>;
@@ -131,6 +132,30 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
         for (const s of await indexes()) this.set({ collection: s.collection }, value(s));
       },
     });
+  const documentCache = () => (sources.store as Partial<{ documentCacheStats(): CacheStats }>).documentCacheStats?.() ?? null;
+  for (const [name, help, pick] of [
+    ['semhub_document_cache_hits_total', 'Search hit rows answered from the document cache', (c: CacheStats) => c.hits],
+    ['semhub_document_cache_misses_total', 'Search hit rows read from the store', (c: CacheStats) => c.misses],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const stats = documentCache();
+        this.reset();
+        if (stats) this.inc(pick(stats));
+      },
+    });
+  }
+  new Gauge({
+    name: 'semhub_document_cache_rows',
+    help: 'Document rows held by the document cache',
+    registers: [registry],
+    collect() {
+      this.set(documentCache()?.size ?? 0);
+    },
+  });
   indexGauge('semhub_index_vectors', 'Live vectors in each collection index', (s) => s.vectors);
   indexGauge('semhub_index_tombstones', 'Deleted vectors still held (marked) in each collection index', (s) => s.tombstones);
 }

@@ -22,6 +22,12 @@ const READS = new Set<string>([
 
 /** Rows kept by default: a few tens of MB for short documents. */
 export const DOCUMENT_CACHE_ROWS = 20_000;
+/**
+ * Reads of more keys than this (bulk loads: a clustering reads its collection in pages of 2,000)
+ * go straight to the store and leave the cache alone, so they neither pay for it nor push the hot
+ * rows of searches out.
+ */
+export const CACHED_READ_MAX_KEYS = 1_000;
 
 export interface CacheStats {
   hits: number;
@@ -43,6 +49,7 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
   };
 
   async function getDocumentsByKeys(collectionKey: number, keys: number[]): Promise<(DocumentRow | null)[]> {
+    if (keys.length > CACHED_READ_MAX_KEYS) return store.getDocumentsByKeys(collectionKey, keys);
     const out: (DocumentRow | null)[] = new Array(keys.length);
     const missing: number[] = [];
     for (let i = 0; i < keys.length; i++) {

@@ -91,6 +91,18 @@ describe('metrics, logs and operability', () => {
     expect(sample(text, 'semhub_index_tombstones', { collection: 'm' })).toBe(1);
   });
 
+  it('counts search hit rows answered from the document cache and from the store', async () => {
+    const before = await scrape();
+    const q = 'query { search(collection: "m", text: "a query about anything", limit: 3) { document { id } } }';
+    await gql(server.url, q);
+    await gql(server.url, q);
+    const after = await scrape();
+    const delta = (name: string) => sample(after, name)! - (sample(before, name) ?? 0);
+    expect(delta('semhub_document_cache_misses_total')).toBeGreaterThanOrEqual(1);
+    expect(delta('semhub_document_cache_hits_total')).toBeGreaterThanOrEqual(3);
+    expect(sample(after, 'semhub_document_cache_rows')).toBeGreaterThanOrEqual(3);
+  });
+
   it('exports the process metrics', async () => {
     const text = await scrape();
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(10_000_000);

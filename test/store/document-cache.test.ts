@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withDocumentCache } from '../../src/store/document-cache.js';
+import { CACHED_READ_MAX_KEYS, withDocumentCache } from '../../src/store/document-cache.js';
 import { openStore } from '../../src/store/open.js';
 import type { CollectionRow, Store } from '../../src/store/types.js';
 import { doc, newCollection } from './suite-support.js';
@@ -69,6 +69,13 @@ describe('document cache', () => {
     release();
     expect(texts(await pending)).toEqual(['gamma']); // read before the write committed
     expect(texts(await store.getDocumentsByKeys(c.key, [keys[2]!]))).toEqual(['gamma two']);
+  });
+
+  it('leaves bulk reads (more than CACHED_READ_MAX_KEYS keys) to the store', async () => {
+    const store = withDocumentCache(raw);
+    const many = [...keys, ...Array.from({ length: CACHED_READ_MAX_KEYS }, (_, i) => 10_000_000 + i)];
+    expect(texts((await store.getDocumentsByKeys(c.key, many)).slice(0, 3))).toEqual(texts(await raw.getDocumentsByKeys(c.key, keys)));
+    expect(store.documentCacheStats()).toEqual({ hits: 0, misses: 0, size: 0 });
   });
 
   it('hands out frozen rows', async () => {
