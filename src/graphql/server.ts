@@ -9,13 +9,13 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSchema } from 'graphql';
 import { AppError, isAppError } from '../errors.js';
-import { requestScope, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { newTelemetry, telemetryPlugin, type RequestTelemetry, type WithTelemetry } from '../metrics-apollo.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import type { Services } from '../services/services.js';
 import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
-import { makeFormatError } from './formatError.js';
+import { internalErrorLogPlugin, makeFormatError } from './formatError.js';
 import { sendGraphiql, wantsGraphiql } from './graphiql.js';
 import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
 import { QueryLimitsChecker, requestFromSearch } from './limits-request.js';
@@ -45,10 +45,13 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
   const typeDefs = loadTypeDefs();
   const queryLimits = new QueryLimitsChecker(buildSchema(typeDefs), config.limits);
   const metrics = createMetrics(services);
+  const internalErrors = internalErrorLogPlugin(logger);
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: resolvers as never,
-    formatError: makeFormatError((error) => logger.error({ err: error }, 'internal error')),
+    // Internal errors are logged with their request id by internalErrorLogPlugin; formatError only
+    // logs one that reached it some other way (none is known: a safety net).
+    formatError: makeFormatError((error, raw) => internalErrors.logged.has(raw as object) || logger.error({ err: error }, 'internal error')),
     includeStacktraceInErrorResponses: false,
     // Apollo turns introspection off under NODE_ENV=production; GraphiQL and codegen need it.
     introspection: true,
@@ -58,7 +61,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     // alone wraps every field resolver (a tenth of a search request's execution).
     plugins: [
       ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), telemetryPlugin(metrics), mutationScopePlugin<Context>(),
+      ApolloServerPluginUsageReportingDisabled(), telemetryPlugin(metrics), mutationScopePlugin<Context>(), internalErrors.plugin,
     ],
   });
   await apollo.start();
@@ -150,12 +153,12 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     let where: Route = 'other';
     if (url.pathname === '/graphql') where = config.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : 'graphql';
     else if (url.pathname === '/healthz' || url.pathname === '/metrics') where = url.pathname.slice(1) as Route;
-    await requestScope.run({ requestId }, async () => {
+    {
       try {
         await route(req, res, url, where, requestId, telemetry);
       } catch (error) {
         const app = isAppError(error) ? error : null;
-        if (!app) logger.error({ err: error }, 'request failed');
+        if (!app) logger.error({ err: error, requestId }, 'request failed');
         telemetry.codes = [app?.code ?? 'INTERNAL_SERVER_ERROR'];
         if (res.headersSent) res.destroy();
         else if (app) sendError(res, app.code, app.message, requestId);
@@ -165,12 +168,12 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
         const status = res.statusCode;
         metrics.httpDuration.observe({ route: where, method: req.method ?? 'GET', status: String(status) }, seconds);
         metrics.countErrors(telemetry.codes);
-        const line = { method: req.method, path: url.pathname.slice(0, 64), route: where, operation: telemetry.operation, type: telemetry.type, status, durationMs: Math.round(seconds * 10_000) / 10, errors: telemetry.codes };
+        const line = { requestId, method: req.method, path: url.pathname.slice(0, 64), route: where, operation: telemetry.operation, type: telemetry.type, status, durationMs: Math.round(seconds * 10_000) / 10, errors: telemetry.codes };
         if (status >= 500 && !telemetry.codes.includes('OVERLOADED')) logger.warn(line, 'request');
         else if (where === 'graphql' || where === 'other') logger.info(line, 'request');
         else logger.debug(line, 'request');
       }
-    });
+    }
   };
 
   const server = createServer((req, res) => {

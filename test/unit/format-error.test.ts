@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { makeFormatError } from '../../src/graphql/formatError.js';
+import { internalErrorLogPlugin, makeFormatError } from '../../src/graphql/formatError.js';
 
 const internals: unknown[] = [];
 const format = makeFormatError((e) => internals.push(e));
@@ -32,5 +33,27 @@ describe('formatError', () => {
     const e = new GraphQLError('SQLITE_ERROR near "DROP": syntax error', { path: ['documents'], originalError: new Error('SQLITE_ERROR near "DROP"') });
     expect(run(e)).toEqual({ message: 'Internal server error', path: ['documents'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(internals.length).toBe(1);
+  });
+});
+
+describe('internalErrorLogPlugin', () => {
+  it('logs internal errors once, with the request id, and leaves client errors alone', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const { plugin, logged } = internalErrorLogPlugin(logger);
+    const internal = new GraphQLError('db down', { path: ['search'], originalError: new Error('SQLITE_IOERR: disk I/O error') });
+    const client = new GraphQLError('x', { path: ['search'], originalError: new AppError('NOT_FOUND', 'collection "a" does not exist') });
+    const parse = new GraphQLError('Syntax Error: Expected Name', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    const hooks = await plugin.requestDidStart!({ contextValue: { requestId: 'req-7' } } as never);
+    await hooks!.didEncounterErrors!({ errors: [internal, client, parse] } as never);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'internal error', requestId: 'req-7', err: { message: 'SQLITE_IOERR: disk I/O error' } });
+    expect(logged.has(internal)).toBe(true);
+    expect(logged.has(client)).toBe(false);
+    // formatError still masks it, and hands it (as Apollo passed it) to its safety-net logger
+    const seen: unknown[] = [];
+    const masked = makeFormatError((_, raw) => seen.push(raw))({ message: internal.message, path: internal.path }, internal);
+    expect(masked).toEqual({ message: 'Internal server error', path: ['search'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(seen).toEqual([internal]);
   });
 });
