@@ -26,7 +26,7 @@ export async function startServerProcess(opts: { dataDir?: string; env?: Record<
   // the node flags of `semhub serve` (bin/semhub.js)
   const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, SEMHUB_EMBED_WORKERS: '1', SEMHUB_LOG_LEVEL: 'info', ...opts.env },
+    env: serverEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -65,6 +65,17 @@ export async function startServerProcess(opts: { dataDir?: string; env?: Record<
       await exited;
     },
   };
+}
+
+/**
+ * The server's environment: this process's, one embedding worker, info logs, then `extra`. A
+ * NODE_ENV inherited from a test runner (vitest sets "test") is dropped, so the server runs as
+ * `semhub serve` does for users (NODE_ENV=production unless set).
+ */
+function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SEMHUB_EMBED_WORKERS: '1', SEMHUB_LOG_LEVEL: 'info', ...extra };
+  if (extra.NODE_ENV === undefined) delete env.NODE_ENV;
+  return env;
 }
 
 export function removeDir(dir: string): void {

@@ -55,6 +55,9 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     includeStacktraceInErrorResponses: false,
     // Apollo turns introspection off under NODE_ENV=production; GraphiQL and codegen need it.
     introspection: true,
+    // ... and, outside NODE_ENV=test, stops itself on SIGTERM/SIGINT and re-raises the signal,
+    // which would cut semhub's own graceful shutdown (src/cli/serve.ts) short.
+    stopOnTerminationSignals: false,
     persistedQueries: false,
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
     // Cache hints, traces and usage reporting are off: semhub uses none of them, and cache control

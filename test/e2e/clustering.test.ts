@@ -232,8 +232,9 @@ describe.skipIf(!reviews)('clustering jobs over HTTP', () => {
   });
 
   it('records a clustering cut short by a server stop as FAILED, not RUNNING forever', async () => {
-    // k omitted: choosing k makes this the longest job, still queued or running when the stop arrives
-    const started = await gql(server.url, CLUSTER, { c: 'reviews' });
+    // k omitted (choosing k) and the most restarts: the longest job there is, still queued or
+    // running when the stop arrives
+    const started = await gql(server.url, CLUSTER, { c: 'reviews', restarts: 100 });
     const { id } = started.data.clusterCollection;
     await server.stop();
     server = await startServerProcess({ dataDir: server.dataDir });

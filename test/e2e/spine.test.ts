@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
@@ -22,6 +23,13 @@ describe('the service spine over HTTP', () => {
     const res = await fetch(`${server.base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+  });
+
+  it('answers the standard introspection query (GraphiQL and codegen need it; serve runs with NODE_ENV=production)', async () => {
+    const r = await gql(server.url, getIntrospectionQuery());
+    expect(r.errors).toBeUndefined();
+    const names = (r.data.__schema.types as { name: string }[]).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['Query', 'Mutation', 'SearchHit', 'FusionMethod']));
   });
 
   it('creates a collection bound to the default module', async () => {
