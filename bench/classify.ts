@@ -30,8 +30,8 @@ import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { allTexts, loadBanking77, loadSst2, type Labelled } from './datasets.js';
 import { cachedEmbeddings } from './embed-cache.js';
-import { round } from './retrieval-metrics.js';
-import { gql, removeDir, startServerProcess } from './server-process.js';
+import { median, round } from './retrieval-metrics.js';
+import { gql, removeDir, startServerProcess, waitIndexed } from './server-process.js';
 
 const PYTHON = '/usr/bin/python3';
 const PEER = path.join(import.meta.dirname, 'peers', 'sklearn_logreg.py');
@@ -205,22 +205,6 @@ export async function benchClassify(opts: { json: boolean }): Promise<object[]> 
     removeDir(dir);
   }
   return lines;
-}
-
-/** The median of a non-empty list. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-/** Resolves once the collection's index holds every document. */
-async function waitIndexed(url: string, collection: string): Promise<void> {
-  for (;;) {
-    const r = await gql(url, `query($c: String!) { collection(name: $c) { documentCount indexedCount } }`, { c: collection }).catch(() => null);
-    const c = r?.data?.collection;
-    if (c && c.documentCount === c.indexedCount) return;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

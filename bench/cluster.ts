@@ -26,7 +26,7 @@ import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { loadAmazonReviews } from './datasets.js';
 import { benchCacheDir, cachedEmbeddings } from './embed-cache.js';
-import { gql, removeDir, startServerProcess } from './server-process.js';
+import { gql, removeDir, startServerProcess, waitIndexed } from './server-process.js';
 import { runSklearnKmeans, sklearnMissing } from './sklearn-peer.js';
 
 const SEED = 0;
@@ -87,7 +87,7 @@ async function amazon(emit: Emit, peerMissing: string | null): Promise<void> {
   const server = await startServerProcess({ dataDir, env: { SEMHUB_EMBED_WORKERS: '1' } });
   let job: { seconds: number; clustering: AmazonResult };
   try {
-    await waitIndexed(server.url, 'reviews');
+    await waitIndexed(server.url, 'reviews', 500);
     log('index ready; clustering through GraphQL');
     job = await clusterViaGraphql(server.url);
   } finally {
@@ -147,19 +147,6 @@ async function clusterViaGraphql(url: string): Promise<{ seconds: number; cluste
   const done = await gql(url, `query($id: ID!) { clustering(id: $id) {
     quality { nmi ari vMeasure silhouette } clusters { label size keywords } } }`, { id });
   return { seconds, clustering: done.data.clustering };
-}
-
-async function waitIndexed(url: string, collection: string): Promise<void> {
-  for (;;) {
-    try {
-      const r = await gql(url, `query($c: String!) { collection(name: $c) { documentCount indexedCount } }`, { c: collection });
-      const c = r.data?.collection;
-      if (c && c.documentCount === c.indexedCount) return;
-    } catch {
-      // the request may time out while the index builds: ask again
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** n x dims standard normal floats from the seeded PRNG (Box-Muller). */

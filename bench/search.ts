@@ -22,11 +22,9 @@ import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { allTexts, loadSciFact } from './datasets.js';
 import { benchCacheDir, cachedEmbeddings } from './embed-cache.js';
-import { mean, ndcgAtK, percentile, recallAtK, recallOfRelevant, round } from './retrieval-metrics.js';
+import { mean, median, ndcgAtK, percentile, recallAtK, recallOfRelevant, round } from './retrieval-metrics.js';
 import { leanClient, type LeanClient } from './http-client.js';
-import { gql, removeDir, rssOf, startServerProcess, type ServerProcess } from './server-process.js';
-
-const median = (xs: number[]) => percentile(xs, 50);
+import { gql, removeDir, rssOf, startServerProcess, waitIndexed, type ServerProcess } from './server-process.js';
 
 const QUERIES = 1000;
 const CLIENTS = 32;
@@ -193,19 +191,6 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
     removeDir(dataDir);
   }
   return lines;
-}
-
-async function waitIndexed(url: string, collection: string): Promise<void> {
-  for (;;) {
-    try {
-      const r = await gql(url, `query($c: String!) { collection(name: $c) { documentCount indexedCount } }`, { c: collection });
-      const c = r.data?.collection;
-      if (c && c.documentCount === c.indexedCount) return;
-    } catch {
-      // the request may time out while the index builds: ask again
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 const clients = new Map<string, LeanClient>();

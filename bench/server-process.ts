@@ -78,6 +78,16 @@ function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Resolves once the collection's index holds every document (asking every `pollMs`; a request that fails while the index builds is asked again). */
+export async function waitIndexed(url: string, collection: string, pollMs = 1000): Promise<void> {
+  for (;;) {
+    const r = await gql(url, `query($c: String!) { collection(name: $c) { documentCount indexedCount } }`, { c: collection }).catch(() => null);
+    const c = r?.data?.collection;
+    if (c && c.documentCount === c.indexedCount) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
