@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** The node flags `semhub serve` runs with (bin/semhub.js reads the same file). */
+const NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'bin', 'node-flags.json'), 'utf8')) as string[];
 
 export interface ServerProcess {
   url: string;
@@ -23,8 +25,7 @@ export interface ServerProcess {
 /** Starts `semhub serve` as a real child process on a free port (one embedding worker unless `env` says otherwise) and resolves once it listens. */
 export async function startServerProcess(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'semhub-e2e-'));
-  // the node flags of `semhub serve` (bin/semhub.js)
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
+  const proc = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
     env: serverEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,10 +48,17 @@ export function spawnSiblingWorker(siblingOf: string, baseName: string, options:
     const boot = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
     return new Worker(boot, { ...options, eval: true, execArgv });
   };
+  if (workerArgv) return start(workerArgv);
   try {
-    return start(process.execArgv);
+    const worker = start(process.execArgv);
+    workerArgv = process.execArgv;
+    return worker;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return start(loaderArgv(process.execArgv));
+    workerArgv = loaderArgv(process.execArgv);
+    return start(workerArgv);
   }
 }
+
+/** The execArgv workers start with, found by the first spawn (the parent's flags never change). */
+let workerArgv: string[] | null = null;

@@ -75,30 +75,41 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
     return out;
   }
 
+  /** A write method that clears the cache when it starts and when it settles. */
+  const asWrite = (method: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
+    writing++;
+    clear();
+    const settle = () => {
+      writing--;
+      clear();
+    };
+    let result: unknown;
+    try {
+      result = method.apply(store, args);
+    } catch (e) {
+      settle();
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(settle);
+    settle();
+    return result;
+  };
+
+  // Methods are bound (reads) or wrapped (writes) once per name, not on every call.
+  const methods = new Map<string | symbol, unknown>([
+    ['getDocumentsByKeys', getDocumentsByKeys],
+    ['documentCacheStats', (): CacheStats => ({ hits, misses, size: rows.size })],
+  ]);
   return new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'getDocumentsByKeys') return getDocumentsByKeys;
-      if (prop === 'documentCacheStats') return (): CacheStats => ({ hits, misses, size: rows.size });
+      const known = methods.get(prop);
+      if (known) return known;
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof prop !== 'string' || READS.has(prop) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        writing++;
-        clear();
-        const settle = () => {
-          writing--;
-          clear();
-        };
-        let result: unknown;
-        try {
-          result = (value as (...a: unknown[]) => unknown).apply(target, args);
-        } catch (e) {
-          settle();
-          throw e;
-        }
-        if (result instanceof Promise) return result.finally(settle);
-        settle();
-        return result;
-      };
+      if (typeof value !== 'function') return value;
+      const method = value as (...a: unknown[]) => unknown;
+      const made = typeof prop !== 'string' || READS.has(prop) ? method.bind(target) : asWrite(method);
+      methods.set(prop, made);
+      return made;
     },
   }) as Store & { documentCacheStats(): CacheStats };
 }
