@@ -1,5 +1,6 @@
 import { BREAK, GraphQLError, Kind, parse, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { AppError, tooLarge } from '../errors.js';
+import { LruCache } from '../lru-cache.js';
 import { queryLimitsRule, SIZE_ARGS, type QueryLimits } from './limits.js';
 
 /** The parts of a GraphQL-over-HTTP request the limits look at. */
@@ -35,7 +36,7 @@ type Verdict = { document: DocumentNode; variableSized: boolean; result?: AppErr
  * parsing and walking it again cost about a tenth of a vector search request.
  */
 export class QueryLimitsChecker {
-  private readonly cache = new Map<string, Verdict>();
+  private readonly cache = new LruCache<string, Verdict>(CACHED_QUERIES);
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -50,11 +51,8 @@ export class QueryLimitsChecker {
     if (verdict === undefined) {
       const parsed = parseForLimits(query, this.limits);
       verdict = parsed instanceof AppError || parsed === null ? parsed : { document: parsed, variableSized: hasVariableSize(parsed) };
-      if (this.cache.size >= CACHED_QUERIES) this.cache.delete(this.cache.keys().next().value!);
-    } else {
-      this.cache.delete(query); // re-inserted below: most recently used last
+      this.cache.set(query, verdict);
     }
-    this.cache.set(query, verdict);
     if (verdict === null || verdict instanceof AppError) return verdict;
     if (verdict.variableSized) return validateLimits(this.schema, verdict.document, request.variables, this.limits);
     if (verdict.result === undefined) verdict.result = validateLimits(this.schema, verdict.document, undefined, this.limits);

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { BatchExecutor } from './batchExecutor.js';
 import type { InputAdapter, PreparedText } from './inputAdapter.js';
 import { bucketOf, rowsFor } from './lengthBuckets.js';
-import { LruCache } from './lruCache.js';
+import { LruCache } from '../lru-cache.js';
 
 /** Tuning of an {@link EmbedQueue}; the defaults come from Config (SEMHUB_EMBED_*). */
 export interface EmbedQueueOptions {

@@ -10,6 +10,7 @@
  * read before a write can never be cached after it, and a method added to Store later is safe by
  * default (treated as a write) until it is listed as a read. Rows are frozen: callers share them.
  */
+import { LruCache } from '../lru-cache.js';
 import type { DocumentRow, Store } from './types.js';
 
 /** Store methods that never change documents (everything else clears the cache). */
@@ -37,8 +38,9 @@ export interface CacheStats {
 
 /** `store` with `getDocumentsByKeys` served from a bounded cache; `stats` for tests and metrics. */
 export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS): Store & { documentCacheStats(): CacheStats } {
-  // key -> [collectionKey, row]; documents.key is unique across collections, the collection is checked anyway
-  const rows = new Map<number, [number, DocumentRow]>();
+  // key -> [collectionKey, row], least recently used dropped first; documents.key is unique across
+  // collections, the collection is checked anyway
+  const rows = new LruCache<number, [number, DocumentRow]>(capacity);
   let generation = 0;
   let writing = 0;
   let hits = 0;
@@ -67,7 +69,6 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
       const row = read[j] ?? null;
       out[at] = row;
       if (row && cacheable) {
-        if (rows.size >= capacity) rows.delete(rows.keys().next().value!);
         if (row.metadata) Object.freeze(row.metadata);
         rows.set(row.key, [collectionKey, Object.freeze(row)]);
       }
