@@ -156,26 +156,24 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     let where: Route = 'other';
     if (url.pathname === '/graphql') where = config.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : 'graphql';
     else if (url.pathname === '/healthz' || url.pathname === '/metrics') where = url.pathname.slice(1) as Route;
-    {
-      try {
-        await route(req, res, url, where, requestId, telemetry);
-      } catch (error) {
-        const app = isAppError(error) ? error : null;
-        if (!app) logger.error({ err: error, requestId }, 'request failed');
-        telemetry.codes = [app?.code ?? 'INTERNAL_SERVER_ERROR'];
-        if (res.headersSent) res.destroy();
-        else if (app) sendError(res, app.code, app.message, requestId);
-        else sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
-      } finally {
-        const seconds = (performance.now() - started) / 1000;
-        const status = res.statusCode;
-        metrics.httpDuration.observe({ route: where, method: req.method ?? 'GET', status: String(status) }, seconds);
-        metrics.countErrors(telemetry.codes);
-        const line = { requestId, method: req.method, path: url.pathname.slice(0, 64), route: where, operation: telemetry.operation, type: telemetry.type, status, durationMs: Math.round(seconds * 10_000) / 10, errors: telemetry.codes };
-        if (status >= 500 && !telemetry.codes.includes('OVERLOADED')) logger.warn(line, 'request');
-        else if (where === 'graphql' || where === 'other') logger.info(line, 'request');
-        else logger.debug(line, 'request');
-      }
+    try {
+      await route(req, res, url, where, requestId, telemetry);
+    } catch (error) {
+      const app = isAppError(error) ? error : null;
+      if (!app) logger.error({ err: error, requestId }, 'request failed');
+      telemetry.codes = [app?.code ?? 'INTERNAL_SERVER_ERROR'];
+      if (res.headersSent) res.destroy();
+      else if (app) sendError(res, app.code, app.message, requestId);
+      else sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.statusCode;
+      metrics.httpDuration.observe({ route: where, method: req.method ?? 'GET', status: String(status) }, seconds);
+      metrics.countErrors(telemetry.codes);
+      const line = { requestId, method: req.method, path: url.pathname.slice(0, 64), route: where, operation: telemetry.operation, type: telemetry.type, status, durationMs: Math.round(seconds * 10_000) / 10, errors: telemetry.codes };
+      if (status >= 500 && !telemetry.codes.includes('OVERLOADED')) logger.warn(line, 'request');
+      else if (where === 'graphql' || where === 'other') logger.info(line, 'request');
+      else logger.debug(line, 'request');
     }
   };
 
