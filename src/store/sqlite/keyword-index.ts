@@ -43,12 +43,15 @@ function ddl(collectionKey: number): string[] {
 
 const TRIGGERS = ['insert', 'delete', 'update'];
 
-/** True when the collection's table and all three of its triggers are there. */
-function complete(client: Database.Database, collectionKey: number): boolean {
+/** The names of the keyword tables and triggers in the database. */
+function keywordObjects(client: Database.Database): Set<string> {
+  return new Set(client.prepare(`SELECT name FROM sqlite_master WHERE name GLOB 'documents_fts_c*'`).pluck().all() as string[]);
+}
+
+/** True when the collection's table and all three of its triggers are among `objects`. */
+function complete(objects: Set<string>, collectionKey: number): boolean {
   const t = keywordTable(collectionKey);
-  const names = [t, ...TRIGGERS.map((x) => `${t}_${x}`)];
-  const found = client.prepare(`SELECT count(*) FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`).pluck().get(...names);
-  return found === names.length;
+  return objects.has(t) && TRIGGERS.every((x) => objects.has(`${t}_${x}`));
 }
 
 /** Creates the keyword index of a collection and fills it from its live documents. Call inside the caller's transaction. */
@@ -70,9 +73,12 @@ export function dropKeywordIndex(client: Database.Database, collectionKey: numbe
  */
 export function ensureKeywordIndexes(client: Database.Database): void {
   const keys = client.prepare('SELECT key FROM collections ORDER BY key').pluck().all() as number[];
-  for (const key of keys) {
+  const objects = keywordObjects(client);
+  // one read at start-up; a write transaction only for what is missing (checked again inside it:
+  // another process opening the same file may have just built it)
+  for (const key of keys.filter((k) => !complete(objects, k))) {
     client.transaction(() => {
-      if (complete(client, key)) return;
+      if (complete(keywordObjects(client), key)) return;
       dropKeywordIndex(client, key);
       createKeywordIndex(client, key);
     }).immediate();
