@@ -14,12 +14,12 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer, UniversalSentenceEncoder } from '@tensorflow-models/universal-sentence-encoder';
-import { selectBackend } from '../src/modules/backends.js';
+import { selectBackend } from '../src/modules/runtimes/tfjs/backends.js';
 import { loadEncoder } from '../src/modules/encoder.js';
-import { loadGraphModelFromDir } from '../src/modules/fileIOHandler.js';
+import { loadGraphModelFromDir } from '../src/modules/runtimes/tfjs/file-io.js';
 import { dot } from '../src/modules/similarity.js';
-import { readVocabulary } from '../src/modules/tokenizer.js';
-import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from '../src/modules/useLite.js';
+import { readVocabulary } from '../src/modules/text/tokenizer.js';
+import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from '../src/modules/use-lite.js';
 import { loadSts, type StsPair } from './datasets.js';
 import { stsSpearmanViaGraphql } from './similarity-graphql.js';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { EmbedQueueStats } from './modules/embedQueue.js';
+import type { EmbedQueueStats } from './modules/batching/embed-queue.js';
 import type { Services } from './services/services.js';
 import type { CacheStats } from './store/document-cache.js';
 

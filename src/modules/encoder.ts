@@ -1,12 +1,12 @@
-import type { BackendPreference } from './backends.js';
-import type { BatchExecutor } from './batchExecutor.js';
-import { EmbedQueue, type EmbedQueueStats } from './embedQueue.js';
-import { createInProcessExecutor } from './inProcessExecutor.js';
-import { sparseAdapter, textAdapter, type InputAdapter } from './inputAdapter.js';
-import type { InputKind, RunnerOptions } from './modelRunner.js';
-import { loadTokenizer } from './tokenizer.js';
+import type { BackendPreference } from './runtimes/tfjs/backends.js';
+import type { BatchExecutor } from './executors/batch-executor.js';
+import { EmbedQueue, type EmbedQueueStats } from './batching/embed-queue.js';
+import { createInProcessExecutor } from './executors/in-process.js';
+import { sparseAdapter, textAdapter, type InputAdapter } from './text/input-adapter.js';
+import type { InputKind, RunnerOptions } from './runtimes/tfjs/runner.js';
+import { loadTokenizer } from './text/tokenizer.js';
 import type { Encoder, ModuleInfo } from './types.js';
-import { createWorkerPool } from './workerPool.js';
+import { createWorkerPool } from './executors/worker-pool.js';
 
 /**
  * Padded tokens per batch. Measured in-process on USE-lite (wasm) over the first 900 STS-B dev

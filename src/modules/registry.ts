@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { AppError, badInput, conflict, isAppError } from '../errors.js';
 import { loadEncoder, type LoadedEncoder } from './encoder.js';
-import type { InputKind } from './modelRunner.js';
-import { hashModuleDir, resolveModuleSource } from './source.js';
+import type { InputKind } from './runtimes/tfjs/runner.js';
+import { hashModuleDir, resolveModuleSource } from './sources/resolve.js';
 import type { ModuleInfo, ModuleRegistry, ModuleSpec } from './types.js';
-import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from './useLite.js';
+import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from './use-lite.js';
 
 type Logger = { info(o: object, msg?: string): void };
 

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { jsOps, type MatrixOps } from '../ml/heads/ops.js';
 import { tfjsOps } from '../ml/heads/tfjs-ops.js';
-import { selectBackend } from '../modules/backends.js';
+import { selectBackend } from '../modules/runtimes/tfjs/backends.js';
 import type { TrainRequest, TrainReply } from './classification-thread.js';
 import { runTraining } from './classification-train.js';
 

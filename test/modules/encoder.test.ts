@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSts } from '../../bench/datasets.js';
 import type { LoadedEncoder } from '../../src/modules/encoder.js';
 import { isAppError } from '../../src/errors.js';
-import { loadGraphModelFromDir } from '../../src/modules/fileIOHandler.js';
+import { loadGraphModelFromDir } from '../../src/modules/runtimes/tfjs/file-io.js';
 import { cosineMatrix, dot } from '../../src/modules/similarity.js';
-import { readVocabulary } from '../../src/modules/tokenizer.js';
-import { bundledUseLiteDir } from '../../src/modules/useLite.js';
-import { loadUseLite, SENTENCES } from './useLiteEncoder.js';
+import { readVocabulary } from '../../src/modules/text/tokenizer.js';
+import { bundledUseLiteDir } from '../../src/modules/use-lite.js';
+import { loadUseLite, SENTENCES } from './use-lite-encoder.js';
 
 describe('the USE-lite encoder, in-process', () => {
   let encoder: LoadedEncoder;

@@ -7,10 +7,10 @@ import { loadConfig } from '../../src/config.js';
 import { isAppError } from '../../src/errors.js';
 import { loadModuleRegistry } from '../../src/modules/registry.js';
 import { dot } from '../../src/modules/similarity.js';
-import { hashModuleDir } from '../../src/modules/source.js';
+import { hashModuleDir } from '../../src/modules/sources/resolve.js';
 import type { ModuleRegistry } from '../../src/modules/types.js';
-import { bundledUseLiteDir } from '../../src/modules/useLite.js';
-import { writeTextModel } from './textModel.js';
+import { bundledUseLiteDir } from '../../src/modules/use-lite.js';
+import { writeTextModel } from './text-model.js';
 
 const dir = bundledUseLiteDir();
 const codeOf = (e: unknown) => (isAppError(e) ? e.code : String(e));

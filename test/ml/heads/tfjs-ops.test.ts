@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jsOps, transpose } from '../../../src/ml/heads/ops.js';
 import { headRng } from '../../../src/ml/heads/rng.js';
 import { tfjsOps } from '../../../src/ml/heads/tfjs-ops.js';
-import { selectBackend } from '../../../src/modules/backends.js';
+import { selectBackend } from '../../../src/modules/runtimes/tfjs/backends.js';
 
 const random = (n: number, seed: number) => {
   const rng = headRng(seed);

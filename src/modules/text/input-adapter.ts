@@ -1,4 +1,4 @@
-import { packTokens, type ModelInput } from './modelInput.js';
+import { packTokens, type ModelInput } from './model-input.js';
 import type { SentencePieceTokenizer } from './tokenizer.js';
 
 /** A text ready to batch: its cost in tokens (what batching groups by) and what the graph takes. */

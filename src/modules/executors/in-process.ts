@@ -1,5 +1,5 @@
-import type { BatchExecutor } from './batchExecutor.js';
-import { loadModelRunner, type RunnerOptions } from './modelRunner.js';
+import type { BatchExecutor } from './batch-executor.js';
+import { loadModelRunner, type RunnerOptions } from '../runtimes/tfjs/runner.js';
 
 /**
  * Runs batches on the calling thread's tfjs (SEMHUB_EMBED_WORKERS=0): no threads, one batch at a

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../errors.js';
-import { downloadModule } from './source-download.js';
-import { hashModuleDir } from './source-hash.js';
+import { AppError } from '../../errors.js';
+import { downloadModule } from './download.js';
+import { hashModuleDir } from './hash.js';
 
 /** Temp (`.tmp-*`) and quarantine (`.trash-*`) dirs older than this are swept before a download. */
 const STALE_MS = 24 * 60 * 60 * 1000;

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, badInput } from '../errors.js';
-import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './source-manifest.js';
+import { AppError, badInput } from '../../errors.js';
+import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
 
 const CHUNK = 1024 * 1024;
 

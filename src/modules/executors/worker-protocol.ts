@@ -1,9 +1,9 @@
-import type { ModelInput } from './modelInput.js';
-import type { RunnerOptions } from './modelRunner.js';
-import type { BackendName } from './types.js';
+import type { ModelInput } from '../text/model-input.js';
+import type { RunnerOptions } from '../runtimes/tfjs/runner.js';
+import type { BackendName } from '../types.js';
 
 /**
- * Messages between the worker pool and an embedding worker (embedWorker.ts). The worker gets its
+ * Messages between the worker pool and an embedding worker (embed-worker.ts). The worker gets its
  * RunnerOptions as `workerData`, answers `ready` (or `failed`) once, then one `result` or `error`
  * per `run`. Typed arrays travel in the transfer list.
  */

@@ -1,4 +1,4 @@
-import { AppError, badInput } from '../errors.js';
+import { AppError, badInput } from '../../errors.js';
 
 /** The graph file of a TF.js graph model; always stored under this name (also in the cache). */
 export const MODEL_JSON = 'model.json';

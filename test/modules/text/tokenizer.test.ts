@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSts } from '../../bench/datasets.js';
-import { sparseAdapter } from '../../src/modules/inputAdapter.js';
-import { sparseIndices } from '../../src/modules/modelInput.js';
-import { loadTokenizer, MAX_SEGMENTS, readVocabulary, type SentencePieceTokenizer } from '../../src/modules/tokenizer.js';
-import { bundledUseLiteDir } from '../../src/modules/useLite.js';
+import { loadSts } from '../../../bench/datasets.js';
+import { sparseAdapter } from '../../../src/modules/text/input-adapter.js';
+import { sparseIndices } from '../../../src/modules/text/model-input.js';
+import { loadTokenizer, MAX_SEGMENTS, readVocabulary, type SentencePieceTokenizer } from '../../../src/modules/text/tokenizer.js';
+import { bundledUseLiteDir } from '../../../src/modules/use-lite.js';
 
 const pairs = loadSts('dev');
 if (!pairs) console.warn('tokenizer parity on STS-B skipped: stsbenchmark/sts-dev.csv is missing from the evaluation data (SEMHUB_EVAL_DATA)');

@@ -1,9 +1,9 @@
-import type { ModelInput } from './modelInput.js';
-import type { BackendName } from './types.js';
+import type { ModelInput } from '../text/model-input.js';
+import type { BackendName } from '../types.js';
 
 /**
- * Where batches run: in this thread (inProcessExecutor.ts) or on a pool of worker threads
- * (workerPool.ts). The embedding queue keeps at most `slots` batches in flight.
+ * Where batches run: in this thread (in-process.ts) or on a pool of worker threads
+ * (worker-pool.ts). The embedding queue keeps at most `slots` batches in flight.
  */
 export interface BatchExecutor {
   readonly backend: BackendName;

@@ -1,10 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import type { BatchExecutor } from './batchExecutor.js';
-import { transferablesOf, type ModelInput } from './modelInput.js';
-import type { RunnerOptions } from './modelRunner.js';
-import type { BackendName } from './types.js';
-import type { FromWorker, ToWorker } from './workerProtocol.js';
-import { spawnEmbedWorker } from './workerSpawn.js';
+import type { BatchExecutor } from './batch-executor.js';
+import { transferablesOf, type ModelInput } from '../text/model-input.js';
+import type { RunnerOptions } from '../runtimes/tfjs/runner.js';
+import type { BackendName } from '../types.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { spawnEmbedWorker } from './worker-spawn.js';
 
 interface Task {
   id: number;

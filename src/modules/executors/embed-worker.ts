@@ -1,14 +1,14 @@
 /**
  * Entry point of an embedding worker thread: loads its own tfjs backend and graph model from
  * `workerData` (RunnerOptions), then embeds the batches the pool sends, one at a time, replying
- * with transferred Float32Array buffers. See workerPool.ts for the other side.
+ * with transferred Float32Array buffers. See worker-pool.ts for the other side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModelRunner, type ModelRunner } from './modelRunner.js';
-import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol.js';
+import { loadModelRunner, type ModelRunner } from '../runtimes/tfjs/runner.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('embedWorker.ts must run as a worker thread');
+if (!port) throw new Error('embed-worker.ts must run as a worker thread');
 
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, rowsFor } from '../../src/modules/lengthBuckets.js';
+import { bucketOf, rowsFor } from '../../../src/modules/batching/length-buckets.js';
 
 describe('length buckets', () => {
   it('give short lengths a bucket each and longer ones buckets about 8% wide', () => {

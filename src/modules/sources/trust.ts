@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AppError, badInput } from '../errors.js';
-import { MODEL_JSON } from './source-manifest.js';
+import { AppError, badInput } from '../../errors.js';
+import { MODEL_JSON } from './manifest.js';
 
 /** A module source, parsed: an http(s) URL of model.json, or a local directory. */
 export type ParsedSource =

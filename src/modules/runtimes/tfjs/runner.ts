@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backends.js';
-import { loadGraphModelFromDir } from './fileIOHandler.js';
-import { batchSize, packTokens, sparseIndices, type ModelInput } from './modelInput.js';
-import { normalizeRows } from './similarity.js';
-import type { BackendName } from './types.js';
-import { patchWasmKernels } from './wasmKernels.js';
+import { loadGraphModelFromDir } from './file-io.js';
+import { batchSize, packTokens, sparseIndices, type ModelInput } from '../../text/model-input.js';
+import { normalizeRows } from '../../similarity.js';
+import type { BackendName } from '../../types.js';
+import { patchWasmKernels } from './wasm-kernels.js';
 
 /** How a graph takes its input: USE-style sparse SentencePiece ids, or one string tensor. */
 export type InputKind = 'sparse-sentencepiece' | 'text';

@@ -1,5 +1,5 @@
 import { loadEncoder, type EncoderOptions, type LoadedEncoder } from '../../src/modules/encoder.js';
-import { bundledUseLiteDir } from '../../src/modules/useLite.js';
+import { bundledUseLiteDir } from '../../src/modules/use-lite.js';
 
 /** The bundled USE-lite as an encoder for tests: wasm, in-process unless `workers` says otherwise. */
 export function loadUseLite(overrides: Partial<EncoderOptions> = {}): Promise<LoadedEncoder> {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../errors.js';
-import type { BatchExecutor } from './batchExecutor.js';
-import type { InputAdapter, PreparedText } from './inputAdapter.js';
-import { bucketOf, rowsFor } from './lengthBuckets.js';
-import { LruCache } from '../lru-cache.js';
+import { AppError } from '../../errors.js';
+import type { BatchExecutor } from '../executors/batch-executor.js';
+import type { InputAdapter, PreparedText } from '../text/input-adapter.js';
+import { bucketOf, rowsFor } from './length-buckets.js';
+import { LruCache } from '../../lru-cache.js';
 
 /** Tuning of an {@link EmbedQueue}; the defaults come from Config (SEMHUB_EMBED_*). */
 export interface EmbedQueueOptions {
@@ -11,7 +11,7 @@ export interface EmbedQueueOptions {
   adapter: InputAdapter;
   /** Most rows in one batch (SEMHUB_EMBED_BATCH). */
   maxBatch: number;
-  /** Most padded tokens (rows × longest row) in one batch; see lengthBuckets.rowsFor. */
+  /** Most padded tokens (rows × longest row) in one batch; see length-buckets.ts rowsFor. */
   tokenBudget: number;
   /** Most texts waiting for a batch before embed() fails with OVERLOADED (SEMHUB_EMBED_QUEUE_MAX). */
   queueMax: number;

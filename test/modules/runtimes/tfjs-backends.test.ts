@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src/modules/backends.js';
+import { selectBackend } from '../../../src/modules/runtimes/tfjs/backends.js';
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string) => {

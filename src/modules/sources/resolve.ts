@@ -1,11 +1,11 @@
-import { AppError, badInput } from '../errors.js';
-import { cachedModule } from './source-cache.js';
-import { hashModuleDir } from './source-hash.js';
-import { isTrusted, parseSource, untrustedError } from './source-trust.js';
-import type { ModuleSpec } from './types.js';
+import { AppError, badInput } from '../../errors.js';
+import { cachedModule } from './cache.js';
+import { hashModuleDir } from './hash.js';
+import { isTrusted, parseSource, untrustedError } from './trust.js';
+import type { ModuleSpec } from '../types.js';
 
-export { hashModuleDir } from './source-hash.js';
-export { isTrusted } from './source-trust.js';
+export { hashModuleDir } from './hash.js';
+export { isTrusted } from './trust.js';
 
 /** A module source resolved to a verified local directory. */
 export interface ResolvedModule {
@@ -25,7 +25,7 @@ export interface ResolvedModule {
  * - Paths are verified in place: hashed, and MODULE_INTEGRITY when `spec.sha256` is given and
  *   differs; BAD_USER_INPUT names a missing model.json or shard.
  * - URLs need `spec.sha256` (BAD_USER_INPUT otherwise) and resolve to `opts.cacheDir/<sha256>`,
- *   downloaded when absent or damaged and verified on every call (see source-cache.ts).
+ *   downloaded when absent or damaged and verified on every call (see cache.ts).
  */
 export async function resolveModuleSource(spec: ModuleSpec, opts: { cacheDir: string; trusted: readonly string[] }): Promise<ResolvedModule> {
   const parsed = parseSource(spec.source);

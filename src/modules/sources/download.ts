@@ -1,8 +1,8 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, badInput } from '../errors.js';
-import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './source-manifest.js';
-import { isTrusted, untrustedError } from './source-trust.js';
+import { AppError, badInput } from '../../errors.js';
+import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
+import { isTrusted, untrustedError } from './trust.js';
 
 /** A download is abandoned when no bytes (or no response headers) arrive for this long. */
 export const IDLE_TIMEOUT_MS = 30_000;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedEncoder } from '../../src/modules/encoder.js';
-import { sparseAdapter } from '../../src/modules/inputAdapter.js';
-import type { ModelInput } from '../../src/modules/modelInput.js';
-import { dot } from '../../src/modules/similarity.js';
-import { loadTokenizer } from '../../src/modules/tokenizer.js';
-import { bundledUseLiteDir } from '../../src/modules/useLite.js';
-import { createWorkerPool, type WorkerPool } from '../../src/modules/workerPool.js';
-import { loadUseLite, SENTENCES } from './useLiteEncoder.js';
+import type { LoadedEncoder } from '../../../src/modules/encoder.js';
+import { sparseAdapter } from '../../../src/modules/text/input-adapter.js';
+import type { ModelInput } from '../../../src/modules/text/model-input.js';
+import { dot } from '../../../src/modules/similarity.js';
+import { loadTokenizer } from '../../../src/modules/text/tokenizer.js';
+import { bundledUseLiteDir } from '../../../src/modules/use-lite.js';
+import { createWorkerPool, type WorkerPool } from '../../../src/modules/executors/worker-pool.js';
+import { loadUseLite, SENTENCES } from '../use-lite-encoder.js';
 
 describe('embedding on a pool of worker threads', () => {
   let pooled: LoadedEncoder;
