@@ -77,7 +77,7 @@ export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> 
   });
   return {
     info,
-    embed: (texts) => queue.embed(texts),
+    embed: (texts, opts) => queue.embed(texts, opts),
     stats: () => queue.stats(),
     clearCache: () => queue.clearCache(),
     async close() {

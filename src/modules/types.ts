@@ -19,11 +19,22 @@ export interface ModuleInfo {
   source: string;
 }
 
+/**
+ * Who waits for an embedding: `interactive` (search by text, classify, similarity: a person or a
+ * client waiting on a few texts) is served ahead of `bulk` (upserts, ingest), which still gets its
+ * share. The default is `interactive`.
+ */
+export type EmbedPriority = 'interactive' | 'bulk';
+
+export interface EmbedOptions {
+  priority?: EmbedPriority;
+}
+
 /** A loaded module: shared by all requests, batching and pooling inside. Output vectors are L2-normalized. */
 export interface Encoder {
   readonly info: ModuleInfo;
   /** Embeds texts in input order. Throws AppError OVERLOADED when the queue is full. */
-  embed(texts: string[]): Promise<Float32Array[]>;
+  embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 

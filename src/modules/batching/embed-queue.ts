@@ -4,6 +4,7 @@ import type { BatchExecutor } from '../executors/batch-executor.js';
 import type { InputAdapter, PreparedText } from '../text/input-adapter.js';
 import { bucketOf, rowsFor } from './length-buckets.js';
 import { LruCache } from '../../lru-cache.js';
+import type { EmbedOptions } from '../types.js';
 
 /** Tuning of an {@link EmbedQueue}; the defaults come from Config (SEMHUB_EMBED_*). */
 export interface EmbedQueueOptions {
@@ -70,7 +71,7 @@ export class EmbedQueue {
   }
 
   /** Vectors for `texts` in input order; each caller gets its own copies. */
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], _opts?: EmbedOptions): Promise<Float32Array[]> {
     if (this.closed) throw new Error('encoder is closed');
     const keys = texts.map(contentKey);
     const out: Array<Float32Array | Promise<Float32Array>> = new Array(texts.length);
