@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { moduleFile } from '../../module-files.js';
 
 /**
  * A tfjs `io.IOHandler` that loads a TF.js graph model from a directory on disk: `model.json`
@@ -17,7 +18,7 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       const shards: Buffer[] = [];
       for (const group of manifest) {
         specs.push(...group.weights);
-        for (const p of group.paths) shards.push(await readFile(insideDir(dir, p)));
+        for (const p of group.paths) shards.push(await readFile(moduleFile(dir, p)));
       }
       const weightData = concatToArrayBuffer(shards);
       return tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, weightData]);
@@ -25,13 +26,6 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-/** `dir/rel`, refusing manifest paths that escape the module directory (`../`, absolute). */
-function insideDir(dir: string, rel: string): string {
-  const root = path.resolve(dir);
-  const full = path.resolve(root, rel);
-  if (!full.startsWith(root + path.sep)) throw new Error(`weight path "${rel}" in model.json leaves the module directory`);
-  return full;
-}
 
 /** One ArrayBuffer holding all shards in manifest order (tfjs expects a contiguous buffer). */
 function concatToArrayBuffer(parts: Buffer[]): ArrayBuffer {
