@@ -1,23 +1,19 @@
 # semhub: multi-stage build; runs as the non-root `node` user on the bundled USE-lite module with
-# the WebAssembly backend. `docker build -t semhub .` then
+# the encoder on ONNX Runtime's CPU provider (onnx-cpu: onnxruntime-node is a regular dependency and
+# its CPU library ships in the npm tarball; tfjs wasm stays as the fallback). `docker build -t semhub .`
 #   docker run -p 4000:4000 -v semhub-data:/data -e SEMHUB_API_KEYS="<32+ random chars>:admin" semhub
 # The container binds 0.0.0.0, so the server refuses to start without SEMHUB_API_KEYS.
 #
-# GPU variant (NVIDIA, Linux): @tensorflow/tfjs-node-gpu 4.22 links libtensorflow 2.9 against
-# CUDA 11 (11.2 documented; later 11.x runtimes work by CUDA minor-version compatibility) and
-# cuDNN 8. Use the same two stages with these changes:
-#   - both stages FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04, plus Node 20 (NodeSource
-#     apt repository) and, in the build stage, python3 make g++;
-#   - install WITH optional dependencies: `RUN npm ci --no-audit --no-fund && npm prune --omit=dev`
-#     (tfjs-node-gpu's install script downloads libtensorflow-gpu, so the build needs network);
-#   - run with `docker run --gpus all -e SEMHUB_BACKEND=tensorflow-gpu …` (NVIDIA Container
-#     Toolkit on the host); `auto` also picks it, but an explicit value fails loudly when the GPU
-#     backend cannot load instead of falling back to the CPU. /healthz and `modules { backend }`
-#     show the backend in use, and /metrics exports semhub_encoder_backend.
+# GPU (NVIDIA, Linux): Dockerfile.gpu builds on a CUDA 12 + cuDNN 9 image, installs ONNX Runtime's
+# CUDA provider and runs SEMHUB_BACKEND=onnx-cuda; docs/encoder-runtime.md describes it. The old
+# GPU path (@tensorflow/tfjs-node-gpu on CUDA 11 / cuDNN 8) is no longer the documented one.
 
 FROM node:20-bookworm AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc comes along: its onnxruntime-node-install=skip keeps onnxruntime-node's install script from
+# downloading the CUDA provider from NuGet (on linux/x64 it does by default; npm 10 does not read
+# package.json's allowScripts).
+COPY package.json package-lock.json .npmrc ./
 # --omit=optional leaves out the native TensorFlow backends (their install downloads libtensorflow).
 # It also leaves out esbuild's platform package (tsx needs esbuild); esbuild's install script then
 # fetches that binary from the registry itself. node:20-bookworm has python3, make and g++ for
