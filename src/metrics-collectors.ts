@@ -46,9 +46,9 @@ class RateMeter {
 
 /**
  * Registers the gauges and counters read at scrape time through prom-client `collect()`
- * callbacks: per module the embedding queue (waiting texts, texts in flight, batch sizes,
- * sentences embedded and per second, cache hits) and the backend in use; per collection the
- * index's live vectors and tombstones. Nothing here runs between scrapes.
+ * callbacks: per module the embedding queue (waiting texts, in all and per priority lane, texts
+ * in flight, batch sizes, sentences embedded and per second, cache hits) and the backend in use;
+ * per collection the index's live vectors and tombstones. Nothing here runs between scrapes.
  */
 export function registerServiceCollectors(registry: Registry, sources: MetricSources): void {
   const encoders = shared(async (): Promise<EncoderSnapshot[]> =>
@@ -106,6 +106,19 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
     let meter = rates.get(module);
     if (!meter) rates.set(module, (meter = new RateMeter()));
     return meter.rate(s.embedded);
+  });
+  new Gauge({
+    name: 'semhub_embed_queue_waiting_by_priority',
+    help: 'Texts waiting in the embedding queue, per priority lane (interactive, bulk)',
+    labelNames: ['module', 'priority'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const e of await encoders()) {
+        if (!e.stats?.waitingByPriority) continue;
+        for (const [priority, n] of Object.entries(e.stats.waitingByPriority)) this.set({ module: e.module, priority }, n);
+      }
+    },
   });
   encoderCounter('semhub_embed_sentences_total', 'Texts run through the encoder', (s) => s.embedded);
   encoderCounter('semhub_embed_batches_total', 'Batches run through the encoder', (s) => s.batches);

@@ -132,7 +132,7 @@ export class ClassificationService {
     this.checkModule(collection, row);
     const encoder = this.deps.documents.encoderFor(collection);
     if (texts.length === 0) return [];
-    return this.predictVectors(collection, row, await encoder.embed(texts));
+    return this.predictVectors(collection, row, await encoder.embed(texts, { priority: 'interactive' }));
   }
 
   /**

@@ -86,7 +86,7 @@ export class DocumentService {
     const missing = new Map<string, string>();
     for (const [, v] of items) if (!cached.has(v.hash)) missing.set(v.hash, v.text);
     if (missing.size > 0) {
-      const vectors = await encoder.embed([...missing.values()]);
+      const vectors = await encoder.embed([...missing.values()], { priority: 'bulk' });
       [...missing.keys()].forEach((hash, i) => cached.set(hash, vectors[i]!));
     }
     const writes: DocumentWrite[] = items.map(([id, v]) => ({

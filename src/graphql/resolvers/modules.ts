@@ -20,7 +20,7 @@ export const moduleResolvers: Resolvers = {
       if (a.length * b.length > MAX_SIMILARITY_CELLS) throw badInput(`a x b is ${a.length * b.length} cells; the limit is ${MAX_SIMILARITY_CELLS}`);
       for (const t of [...a, ...b]) checkText(t, ctx.services.config.limits);
       const encoder = ctx.services.modules.get(module);
-      const vectors = await encoder.embed([...a, ...b]);
+      const vectors = await encoder.embed([...a, ...b], { priority: 'interactive' });
       return cosineMatrix(vectors.slice(0, a.length), vectors.slice(a.length));
     },
   },
