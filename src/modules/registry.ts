@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { AppError, badInput, conflict, isAppError } from '../errors.js';
 import { loadEncoder, type LoadedEncoder } from './encoder.js';
 import type { InputKind } from './runtimes/tfjs/runner.js';
-import { hashModuleDir, resolveModuleSource } from './sources/resolve.js';
+import { hashModuleDir, moduleFormOf, resolveModuleSource } from './sources/resolve.js';
 import type { ModuleInfo, ModuleRegistry, ModuleSpec } from './types.js';
 import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from './use-lite.js';
 
@@ -21,8 +21,13 @@ function runtimeOf(config: Config, logger?: Logger) {
   };
 }
 
-/** "sparse-sentencepiece" when the directory has a vocab.json (USE-style), else "text". */
+/**
+ * What the module in `dir` takes: "dense-sentencepiece" for an ONNX module (model.onnx with
+ * vocab.json, no model.json: moduleFormOf, the rule hashModuleDir hashes by); for a TF.js graph
+ * model "sparse-sentencepiece" when it has a vocab.json (USE-style), else "text".
+ */
 async function inputKindOf(dir: string): Promise<InputKind> {
+  if ((await moduleFormOf(dir)) === 'onnx') return 'dense-sentencepiece';
   const vocab = await stat(path.join(dir, 'vocab.json')).catch(() => null);
   return vocab?.isFile() ? 'sparse-sentencepiece' : 'text';
 }
@@ -91,7 +96,8 @@ class Registry implements ModuleRegistry {
       });
     } catch (e) {
       if (isAppError(e)) throw e;
-      throw badInput(`module "${spec.name}" from ${resolved.source} could not be loaded as a ${inputKind} TF.js graph model: ${(e as Error).message}`);
+      const as = inputKind === 'dense-sentencepiece' ? 'an ONNX module (model.onnx, vocab.json)' : `a ${inputKind} TF.js graph model`;
+      throw badInput(`module "${spec.name}" from ${resolved.source} could not be loaded as ${as}: ${(e as Error).message}`);
     }
     this.add(encoder);
     this.logger?.info({ module: encoder.info }, 'module registered');
@@ -109,8 +115,9 @@ class Registry implements ModuleRegistry {
  * The module registry, ready to use: the bundled USE-lite ("use-lite", version "1") is loaded as
  * the default, its sha256 computed once by hashModuleDir. Every encoder runs on `config.backend`
  * with `config.embedWorkers` worker threads (0: in-process). `register` resolves a spec through
- * resolveModuleSource (trust, integrity, cache) and loads it: a directory with vocab.json is a
- * USE-style sparse SentencePiece model, otherwise a graph with one string input.
+ * resolveModuleSource (trust, integrity, cache) and loads it: a directory with model.onnx and
+ * vocab.json (no model.json) is an ONNX module fed dense SentencePiece ids; a TF.js graph model
+ * with vocab.json is a USE-style sparse SentencePiece model, otherwise a graph with one string input.
  */
 export async function loadModuleRegistry(config: Config, opts?: { logger?: Logger }): Promise<ModuleRegistry> {
   const registry = new Registry(config, opts?.logger);

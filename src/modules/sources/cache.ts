@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { downloadModule } from './download.js';
 import { hashModuleDir } from './hash.js';
+import type { UrlSource } from './trust.js';
 
 /** Temp (`.tmp-*`) and quarantine (`.trash-*`) dirs older than this are swept before a download. */
 const STALE_MS = 24 * 60 * 60 * 1000;
@@ -12,7 +13,8 @@ const ATTEMPTS = 3;
 const inflight = new Map<string, Promise<string>>();
 
 /**
- * The verified local copy of a URL module: `cacheDir/<sha256>`. Layout and rules:
+ * The verified local copy of a URL module (either form, see downloadModule): `cacheDir/<sha256>`.
+ * Layout and rules:
  * - the cache is content-addressed: the directory name is the pinned sha256;
  * - an existing copy is re-verified on every call by recomputing {@link hashModuleDir} (no
  *   marker file: a flipped byte or truncated shard is caught, at the cost of one read of the
@@ -23,18 +25,18 @@ const inflight = new Map<string, Promise<string>>();
  * - concurrent calls in this process for the same copy share one download.
  * MODULE_INTEGRITY (`expected sha256 X, got Y for <source>`) when the download does not match.
  */
-export function cachedModule(modelUrl: URL, sha256: string, cacheDir: string, trusted: readonly string[], source: string): Promise<string> {
+export function cachedModule(url: UrlSource, sha256: string, cacheDir: string, trusted: readonly string[], source: string): Promise<string> {
   const root = path.resolve(cacheDir);
-  const key = JSON.stringify([root, sha256, modelUrl.href, trusted]);
+  const key = JSON.stringify([root, sha256, url.modelUrl.href, url.directory, trusted]);
   let pending = inflight.get(key);
   if (!pending) {
-    pending = fillCache(modelUrl, sha256, root, trusted, source).finally(() => inflight.delete(key));
+    pending = fillCache(url, sha256, root, trusted, source).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   return pending;
 }
 
-async function fillCache(modelUrl: URL, sha256: string, root: string, trusted: readonly string[], source: string): Promise<string> {
+async function fillCache(url: UrlSource, sha256: string, root: string, trusted: readonly string[], source: string): Promise<string> {
   const final = path.join(root, sha256);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const state = await checkCopy(final, sha256, root);
@@ -44,7 +46,7 @@ async function fillCache(modelUrl: URL, sha256: string, root: string, trusted: r
     await sweepStale(root);
     const tmp = await mkdtemp(path.join(root, `.tmp-${sha256.slice(0, 12)}-`));
     try {
-      await downloadModule(modelUrl, tmp, trusted);
+      await downloadModule(url, tmp, trusted);
       const got = await hashModuleDir(tmp);
       if (got !== sha256) throw new AppError('MODULE_INTEGRITY', `expected sha256 ${sha256}, got ${got} for ${source}`, { expected: sha256, got });
       if (await renameIntoPlace(tmp, final)) return final;

