@@ -12,6 +12,8 @@
  * Run directly: `npx tsx bench/embed.ts [--json] [--rounds N] [--workers N] [--budget T]`.
  */
 import os from 'node:os';
+import path from 'node:path';
+import type { BackendPreference } from '../src/config.js';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer, UniversalSentenceEncoder } from '@tensorflow-models/universal-sentence-encoder';
 import { selectBackend } from '../src/modules/runtimes/tfjs/backends.js';
@@ -19,6 +21,7 @@ import { loadEncoder } from '../src/modules/encoder.js';
 import { loadGraphModelFromDir } from '../src/modules/runtimes/tfjs/file-io.js';
 import { dot } from '../src/modules/similarity.js';
 import { readVocabulary } from '../src/modules/text/tokenizer.js';
+import { hashModuleDir } from '../src/modules/sources/hash.js';
 import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from '../src/modules/use-lite.js';
 import { loadSts, type StsPair } from './datasets.js';
 import { stsSpearmanViaGraphql } from './similarity-graphql.js';
@@ -33,6 +36,8 @@ export interface BenchEmbedOptions {
   rounds?: number;
   workers?: number;
   tokenBudget?: number;
+  /** semhub's backend (default onnx-cpu). */
+  backend?: BackendPreference;
 }
 
 /** Runs the embed benchmark, prints one JSON line (or a short report) and returns the figures. */
@@ -50,8 +55,9 @@ export async function benchEmbed(opts: BenchEmbedOptions): Promise<object> {
   // The reference class, given the bundled files: its load() fetches over HTTP only.
   Object.assign(use, { model, tokenizer: new Tokenizer(await readVocabulary(dir)) });
   const encoder = await loadEncoder({
-    name: USE_LITE_NAME, version: USE_LITE_VERSION, dir, sha256: '', source: 'bundled', inputKind: 'sparse-sentencepiece',
-    backend: 'wasm', workers, maxBatch: 64, queueMax: 1_000_000, tokenBudget: opts.tokenBudget,
+    name: USE_LITE_NAME, version: USE_LITE_VERSION, dir, sha256: await hashModuleDir(dir), source: 'bundled', inputKind: 'sparse-sentencepiece',
+    backend: opts.backend ?? 'onnx-cpu', workers, maxBatch: 64, queueMax: 1_000_000, tokenBudget: opts.tokenBudget,
+    cacheDir: path.join(os.tmpdir(), 'semhub-bench-module-cache'),
   });
 
   const peerRun = async (texts: string[]) => {

@@ -9,6 +9,13 @@ import { z } from 'zod';
 const int = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
+/**
+ * SEMHUB_BACKEND values: `auto`, or one encoder backend. ONNX Runtime first (CUDA, WebGPU, CPU),
+ * then the tfjs fallbacks (native CUDA, native CPU, WebAssembly, plain JavaScript).
+ */
+export const BACKEND_PREFERENCES = ['auto', 'onnx-cuda', 'onnx-webgpu', 'onnx-cpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+
 const schema = z.object({
   SEMHUB_PORT: int(4000, 0, 65535),
   SEMHUB_HOST: z.string().min(1).default('127.0.0.1'),
@@ -17,7 +24,7 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset it to use SQLite)')
     .optional(),
-  SEMHUB_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  SEMHUB_BACKEND: z.enum(BACKEND_PREFERENCES).default('auto'),
   SEMHUB_MODULE_CACHE: z.string().min(1).optional(),
   SEMHUB_TRUSTED_MODULE_SOURCES: z.string().default(''),
   SEMHUB_API_KEYS: z.string().default(''),
@@ -52,7 +59,7 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
-  readonly backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  readonly backend: BackendPreference;
   readonly moduleCache: string;
   readonly trustedModuleSources: readonly string[];
   readonly apiKeys: ReadonlyMap<string, ApiKeyScope>;

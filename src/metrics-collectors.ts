@@ -126,7 +126,7 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
 
   new Gauge({
     name: 'semhub_encoder_backend',
-    help: 'The tfjs backend each loaded module runs on (value 1)',
+    help: 'The backend each loaded module runs on (value 1): onnx-cuda, onnx-webgpu, onnx-cpu, or a tfjs fallback',
     labelNames: ['module', 'backend'] as const,
     registers: [registry],
     async collect() {

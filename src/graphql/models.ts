@@ -5,6 +5,7 @@ export interface ModuleView {
   dims: number;
   sha256: string;
   backend: string | null;
+  backendNote?: string | null;
   inputKind: string | null;
   source: string | null;
   loaded: boolean;

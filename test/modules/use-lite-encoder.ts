@@ -1,9 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadEncoder, type EncoderOptions, type LoadedEncoder } from '../../src/modules/encoder.js';
 import { bundledUseLiteDir } from '../../src/modules/use-lite.js';
+
+/** A module cache of its own for each test process (built ONNX graphs land there). */
+export const testModuleCache = (): string => mkdtempSync(path.join(os.tmpdir(), 'semhub-test-module-cache-'));
 
 /** The bundled USE-lite as an encoder for tests: wasm, in-process unless `workers` says otherwise. */
 export function loadUseLite(overrides: Partial<EncoderOptions> = {}): Promise<LoadedEncoder> {
   return loadEncoder({
+    cacheDir: testModuleCache(),
     name: 'use-lite',
     version: '1',
     dir: bundledUseLiteDir(),

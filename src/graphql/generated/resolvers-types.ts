@@ -266,10 +266,15 @@ export type DocumentInput = {
 /** An encoder module (TF Hub style): a versioned, self-contained model that turns text into a vector. */
 export type EncoderModule = {
   __typename?: 'EncoderModule';
-  /** tfjs backend the encoder runs on (tensorflow-gpu, tensorflow, wasm, cpu); null when the module is not loaded in this server. */
+  /**
+   * Backend the encoder runs on: onnx-cuda, onnx-webgpu, onnx-cpu (ONNX Runtime), or the tfjs fallbacks
+   * tensorflow-gpu, tensorflow, wasm, cpu; null when the module is not loaded in this server.
+   */
   backend?: Maybe<Scalars['String']['output']>;
+  /** Why the module runs on this backend when it is not the first choice (a refused ONNX graph, a provider that did not load); null otherwise. */
+  backendNote?: Maybe<Scalars['String']['output']>;
   dims: Scalars['Int']['output'];
-  /** What the graph takes: sparse-sentencepiece (USE-lite) or text. */
+  /** What the graph takes: sparse-sentencepiece (a TF.js USE-style module), dense-sentencepiece (a module shipping model.onnx) or text. */
   inputKind?: Maybe<Scalars['String']['output']>;
   /** True when this server has the module loaded and can embed with it. */
   loaded: Scalars['Boolean']['output'];
@@ -996,6 +1001,7 @@ export type DocumentEdgeResolvers<ContextType = RequestContext, ParentType exten
 
 export type EncoderModuleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EncoderModule'] = ResolversParentTypes['EncoderModule']> = ResolversObject<{
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  backendNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dims?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inputKind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loaded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

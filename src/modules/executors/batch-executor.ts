@@ -8,6 +8,8 @@ import type { BackendName } from '../types.js';
 export interface BatchExecutor {
   readonly backend: BackendName;
   readonly dims: number;
+  /** Why this backend when it is not the first choice (ModelRunner.note); null otherwise. */
+  readonly note: string | null;
   /** How many batches can run at once (1 in-process, one per worker in a pool). */
   readonly slots: number;
   /** Embeds one batch: `n × dims` floats, row-major, rows L2-normalized. */

@@ -1,10 +1,12 @@
 /**
- * Entry point of an embedding worker thread: loads its own tfjs backend and graph model from
- * `workerData` (RunnerOptions), then embeds the batches the pool sends, one at a time, replying
- * with transferred Float32Array buffers. See worker-pool.ts for the other side.
+ * Entry point of an embedding worker thread: loads the module on its own runtime (an ONNX
+ * Runtime session, or tfjs) from `workerData` (RunnerOptions), then embeds the batches the pool
+ * sends, one at a time (tokenizing them here), replying with transferred Float32Array buffers.
+ * See worker-pool.ts for the other side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModelRunner, type ModelRunner } from '../runtimes/tfjs/runner.js';
+import { loadModelRunner } from '../runtimes/load-runner.js';
+import type { ModelRunner } from '../runtimes/model-runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort;
@@ -16,7 +18,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 let runner: ModelRunner;
 try {
   runner = await loadModelRunner(workerData as WorkerInit);
-  send({ type: 'ready', backend: runner.backend, dims: runner.dims });
+  send({ type: 'ready', backend: runner.backend, dims: runner.dims, note: runner.note });
 } catch (e) {
   send({ type: 'failed', message: messageOf(e) });
   process.exit(1);
@@ -26,7 +28,7 @@ try {
 let chain = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
   chain = chain.then(() =>
-    runner.run(msg.input).then(
+    runner.run(msg.input.texts).then(
       (vectors) => send({ type: 'result', id: msg.id, vectors }, [vectors.buffer as ArrayBuffer]),
       (e: unknown) => send({ type: 'error', id: msg.id, message: messageOf(e) }),
     ),

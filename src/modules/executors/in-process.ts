@@ -1,9 +1,10 @@
 import type { BatchExecutor } from './batch-executor.js';
-import { loadModelRunner, type RunnerOptions } from '../runtimes/tfjs/runner.js';
+import type { RunnerOptions } from '../runtimes/model-runner.js';
+import { loadModelRunner } from '../runtimes/load-runner.js';
 
 /**
- * Runs batches on the calling thread's tfjs (SEMHUB_EMBED_WORKERS=0): no threads, one batch at a
- * time. Meant for small deployments and tests; tensors can be counted with `tf.memory()` here.
+ * Runs batches on the calling thread (SEMHUB_EMBED_WORKERS=0): no threads, one batch at a time.
+ * Meant for small deployments and tests; tokenization and the graph then run on the main thread.
  */
 export async function createInProcessExecutor(
   opts: RunnerOptions,
@@ -14,15 +15,16 @@ export async function createInProcessExecutor(
   return {
     backend: runner.backend,
     dims: runner.dims,
+    note: runner.note,
     slots: 1,
     run(input) {
-      const next = chain.then(() => runner.run(input));
+      const next = chain.then(() => runner.run(input.texts));
       chain = next.catch(() => undefined);
       return next;
     },
     async close() {
       await chain;
-      runner.dispose();
+      await runner.dispose();
     },
   };
 }

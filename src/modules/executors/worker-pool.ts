@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { BatchExecutor } from './batch-executor.js';
-import { transferablesOf, type ModelInput } from '../text/model-input.js';
-import type { RunnerOptions } from '../runtimes/tfjs/runner.js';
+import type { ModelInput } from '../text/model-input.js';
+import type { RunnerOptions } from '../runtimes/model-runner.js';
 import type { BackendName } from '../types.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import { spawnEmbedWorker } from './worker-spawn.js';
@@ -30,7 +30,8 @@ const PIPELINE_DEPTH = 2;
 type Logger = { info(o: object, msg?: string): void; warn?(o: object, msg?: string): void };
 
 /**
- * A pool of worker threads, each with its own tfjs backend and copy of the graph model. A worker
+ * A pool of worker threads, each with its own runtime (an ONNX Runtime session of one thread, or
+ * tfjs) and copy of the graph; each tokenizes the batches it runs. A worker
  * runs one batch at a time and holds the next one ready ({@link PIPELINE_DEPTH}), so it never
  * waits on the main thread between batches. A worker that dies fails the batches it held (the
  * error names the worker and the cause) and is replaced; after {@link MAX_RESTARTS} failed starts
@@ -49,6 +50,7 @@ export class WorkerPool implements BatchExecutor {
     size: number,
     readonly backend: BackendName,
     readonly dims: number,
+    readonly note: string | null,
     workers: Worker[],
     private readonly logger?: Logger,
   ) {
@@ -57,19 +59,33 @@ export class WorkerPool implements BatchExecutor {
     this.pool.forEach((slot, i) => this.watch(slot, i, workers[i]!));
   }
 
-  /** Starts `size` workers and resolves when every one has loaded the model; throws the first start failure. */
+  /**
+   * Starts `size` workers and resolves when every one has loaded the model; throws the first
+   * start failure. The first worker starts alone: it chooses the backend (and builds and checks
+   * the module's ONNX graph when the cache has none), then the others start on the backend it
+   * chose, reading the graph it cached. Replacements start on that backend too.
+   */
   static async create(init: RunnerOptions, size: number, logger?: Logger): Promise<WorkerPool> {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker pool size must be a positive integer, got ${size}`);
-    const workers = Array.from({ length: size }, () => spawnEmbedWorker(init));
-    const started = await Promise.allSettled(workers.map(whenReady));
+    const firstWorker = spawnEmbedWorker(init);
+    let first: Ready;
+    try {
+      first = await whenReady(firstWorker);
+    } catch (e) {
+      await firstWorker.terminate();
+      throw e;
+    }
+    const settled: RunnerOptions = { ...init, backend: first.backend };
+    const rest = Array.from({ length: size - 1 }, () => spawnEmbedWorker(settled));
+    const started = await Promise.allSettled(rest.map(whenReady));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const workers = [firstWorker, ...rest];
     if (failed) {
       await Promise.all(workers.map((wk) => wk.terminate()));
       throw failed.reason as Error;
     }
-    const first = (started[0] as PromiseFulfilledResult<{ backend: BackendName; dims: number }>).value;
-    logger?.info({ workers: size, backend: first.backend, dims: first.dims }, 'embedding worker pool ready');
-    return new WorkerPool(init, size, first.backend, first.dims, workers, logger);
+    logger?.info({ workers: size, backend: first.backend, dims: first.dims, note: first.note }, 'embedding worker pool ready');
+    return new WorkerPool(settled, size, first.backend, first.dims, first.note, workers, logger);
   }
 
   run(input: ModelInput): Promise<Float32Array> {
@@ -101,7 +117,7 @@ export class WorkerPool implements BatchExecutor {
         if (!task) return;
         slot.tasks.push(task);
         const msg: ToWorker = { type: 'run', id: task.id, input: task.input };
-        slot.worker.postMessage(msg, transferablesOf(task.input));
+        slot.worker.postMessage(msg);
       }
     }
   }
@@ -154,15 +170,17 @@ export class WorkerPool implements BatchExecutor {
   }
 }
 
+type Ready = { backend: BackendName; dims: number; note: string | null };
+
 /** Resolves with the worker's `ready` message, rejects with its start failure or exit. */
-function whenReady(worker: Worker): Promise<{ backend: BackendName; dims: number }> {
+function whenReady(worker: Worker): Promise<Ready> {
   return new Promise((resolve, reject) => {
     let failure: string | undefined;
     const onMessage = (msg: FromWorker) => {
       if (msg.type === 'ready') {
         worker.off('exit', onExit);
         worker.off('message', onMessage);
-        resolve({ backend: msg.backend, dims: msg.dims });
+        resolve({ backend: msg.backend, dims: msg.dims, note: msg.note });
       } else if (msg.type === 'failed') failure = msg.message;
     };
     const onExit = (code: number) => reject(new Error(`embedding worker failed to start: ${failure ?? `exit code ${code}`}`));

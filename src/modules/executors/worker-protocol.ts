@@ -1,11 +1,11 @@
 import type { ModelInput } from '../text/model-input.js';
-import type { RunnerOptions } from '../runtimes/tfjs/runner.js';
+import type { RunnerOptions } from '../runtimes/model-runner.js';
 import type { BackendName } from '../types.js';
 
 /**
  * Messages between the worker pool and an embedding worker (embed-worker.ts). The worker gets its
  * RunnerOptions as `workerData`, answers `ready` (or `failed`) once, then one `result` or `error`
- * per `run`. Typed arrays travel in the transfer list.
+ * per `run`. Result vectors travel in the transfer list.
  */
 export type WorkerInit = RunnerOptions;
 
@@ -14,7 +14,7 @@ export type ToWorker = { type: 'run'; id: number; input: ModelInput };
 
 /** Worker → pool: start-up outcome, then one answer per batch, matched by `id`. */
 export type FromWorker =
-  | { type: 'ready'; backend: BackendName; dims: number }
+  | { type: 'ready'; backend: BackendName; dims: number; note: string | null }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; vectors: Float32Array }
   | { type: 'error'; id: number; message: string };

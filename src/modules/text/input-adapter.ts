@@ -1,12 +1,10 @@
-import { packTokens, type ModelInput } from './model-input.js';
-import type { SentencePieceTokenizer } from './tokenizer.js';
+import type { ModelInput } from './model-input.js';
 
-/** A text ready to batch: its cost in tokens (what batching groups by) and what the graph takes. */
+/** A text ready to batch: its estimated cost in tokens, what batching groups by. */
 export interface PreparedText {
   text: string;
-  /** Tokens for sparse models, characters for text models: rows of similar length batch together. */
+  /** Estimated tokens (or characters, for string-input graphs): rows of similar length batch together. */
   length: number;
-  tokens?: number[];
 }
 
 /** Turns texts into batch rows and rows into one ModelInput. */
@@ -15,14 +13,23 @@ export interface InputAdapter {
   pack(rows: readonly PreparedText[]): ModelInput;
 }
 
-/** USE-style input: SentencePiece ids from the module's tokenizer, packed as sparse rows. */
-export function sparseAdapter(tokenizer: SentencePieceTokenizer): InputAdapter {
+/**
+ * Characters per SentencePiece token, for the estimate the queue batches by. USE-lite's 8k
+ * vocabulary cuts STS-B's English sentences into about one token per 4.4 characters (58 chars,
+ * 13 tokens on average); 4 keeps the estimate on the long side.
+ */
+export const CHARS_PER_TOKEN = 4;
+
+/**
+ * SentencePiece modules: texts travel as text and are tokenized in the embedding worker; the
+ * queue groups them by an estimate of their token count (characters / {@link CHARS_PER_TOKEN},
+ * capped at `maxTokens`, the most a graph reads). The worker sorts each batch by true token
+ * counts and pads every run only to its own longest text.
+ */
+export function tokenEstimateAdapter(maxTokens = 128): InputAdapter {
   return {
-    prepare(text) {
-      const tokens = tokenizer.encode(text);
-      return { text, length: tokens.length, tokens };
-    },
-    pack: (rows) => packTokens(rows.map((r) => r.tokens ?? [])),
+    prepare: (text) => ({ text, length: Math.min(maxTokens, Math.ceil(text.length / CHARS_PER_TOKEN)) }),
+    pack: (rows) => ({ kind: 'text', texts: rows.map((r) => r.text) }),
   };
 }
 

@@ -1,21 +1,15 @@
 /**
- * One batch as a graph consumes it, in a form that crosses thread boundaries cheaply
- * (typed arrays are transferred, not copied).
- * - `sparse`: USE-style SentencePiece ids, row i holding `lengths[i]` ids, all ids concatenated
- *   in `values` (the graph's `values` input; `indices` is derived from `lengths`).
- * - `text`: raw strings for graphs with a single string input.
+ * USE-style sparse input, as the TF.js graph consumes it: row i holds `lengths[i]` SentencePiece
+ * ids, all ids concatenated in `values` (the graph's `values` input; `indices` is derived from
+ * `lengths`).
  */
-export type ModelInput =
-  | { kind: 'sparse'; lengths: Int32Array; values: Int32Array }
-  | { kind: 'text'; texts: string[] };
-
-/** Number of texts in a batch. */
-export function batchSize(input: ModelInput): number {
-  return input.kind === 'sparse' ? input.lengths.length : input.texts.length;
+export interface SparseInput {
+  lengths: Int32Array;
+  values: Int32Array;
 }
 
-/** Packs token id lists into a sparse ModelInput. */
-export function packTokens(rows: readonly ArrayLike<number>[]): ModelInput {
+/** Packs token id lists into a SparseInput. */
+export function packTokens(rows: readonly ArrayLike<number>[]): SparseInput {
   const lengths = new Int32Array(rows.length);
   let total = 0;
   for (let i = 0; i < rows.length; i++) total += lengths[i] = rows[i]!.length;
@@ -25,7 +19,7 @@ export function packTokens(rows: readonly ArrayLike<number>[]): ModelInput {
     values.set(row, at);
     at += row.length;
   }
-  return { kind: 'sparse', lengths, values };
+  return { lengths, values };
 }
 
 /**
@@ -46,7 +40,8 @@ export function sparseIndices(lengths: Int32Array): Int32Array {
   return indices;
 }
 
-/** The worker transfer list of a ModelInput (its typed-array buffers). */
-export function transferablesOf(input: ModelInput): ArrayBuffer[] {
-  return input.kind === 'sparse' ? [input.lengths.buffer as ArrayBuffer, input.values.buffer as ArrayBuffer] : [];
-}
+/** One batch as an executor runs it: the texts, tokenized where the model runs (in the worker). */
+export type ModelInput = { kind: 'text'; texts: string[] };
+
+/** Number of texts in a batch. */
+export const batchSize = (input: ModelInput): number => input.texts.length;

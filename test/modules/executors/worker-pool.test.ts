@@ -1,9 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedEncoder } from '../../../src/modules/encoder.js';
-import { sparseAdapter } from '../../../src/modules/text/input-adapter.js';
 import type { ModelInput } from '../../../src/modules/text/model-input.js';
 import { dot } from '../../../src/modules/similarity.js';
-import { loadTokenizer } from '../../../src/modules/text/tokenizer.js';
 import { bundledUseLiteDir } from '../../../src/modules/use-lite.js';
 import { createWorkerPool, type WorkerPool } from '../../../src/modules/executors/worker-pool.js';
 import { loadUseLite, SENTENCES } from '../use-lite-encoder.js';
@@ -41,9 +42,11 @@ describe('a worker that dies', () => {
   let batch: () => ModelInput;
 
   beforeAll(async () => {
-    const adapter = sparseAdapter(await loadTokenizer(bundledUseLiteDir()));
-    batch = () => adapter.pack(SENTENCES.map((s) => adapter.prepare(s)));
-    pool = await createWorkerPool({ dir: bundledUseLiteDir(), inputKind: 'sparse-sentencepiece', backend: 'wasm', probe: batch() }, 1);
+    batch = () => ({ kind: 'text', texts: [...SENTENCES] });
+    pool = await createWorkerPool(
+      { dir: bundledUseLiteDir(), sha256: 'test', inputKind: 'sparse-sentencepiece', backend: 'wasm', cacheDir: mkdtempSync(path.join(os.tmpdir(), 'semhub-pool-')), tokenBudget: 384, maxRows: 64 },
+      1,
+    );
   });
   afterAll(() => pool?.close());
 

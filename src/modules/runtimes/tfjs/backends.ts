@@ -3,16 +3,20 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../types.js';
 
-/** A backend preference as configured by SEMHUB_BACKEND. */
-export type BackendPreference = 'auto' | BackendName;
+/** The tfjs backends: native CUDA, native CPU, WebAssembly, plain JavaScript. */
+export type TfjsBackend = Extract<BackendName, 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'>;
+/** `auto` or one tfjs backend. */
+export type TfjsPreference = 'auto' | TfjsBackend;
 
-/** The order `auto` tries backends in: native CUDA, native CPU, wasm, plain JS. */
-export const AUTO_BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** The order `auto` tries tfjs backends in: native CUDA, native CPU, wasm, plain JS. */
+export const AUTO_BACKEND_ORDER: readonly TfjsBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export const isTfjsBackend = (name: string): name is TfjsBackend => (AUTO_BACKEND_ORDER as readonly string[]).includes(name);
 
 const require = createRequire(import.meta.url);
 
 /** Makes `name` the active tfjs backend or throws saying why; tfjs' own `setBackend` only returns false. */
-async function activate(name: BackendName): Promise<void> {
+async function activate(name: TfjsBackend): Promise<void> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -61,9 +65,9 @@ function firstLine(e: unknown): string {
  * (with the reason) when it cannot be loaded. Logs and returns the backend in use.
  */
 export async function selectBackend(
-  pref: BackendPreference,
+  pref: TfjsPreference,
   logger?: { info(o: object, msg?: string): void },
-): Promise<BackendName> {
+): Promise<TfjsBackend> {
   const order = pref === 'auto' ? AUTO_BACKEND_ORDER : [pref];
   const skipped: string[] = [];
   for (const name of order) {

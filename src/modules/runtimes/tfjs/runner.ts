@@ -1,40 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendPreference } from './backends.js';
+import { selectBackend, type TfjsPreference } from './backends.js';
 import { loadGraphModelFromDir } from './file-io.js';
-import { batchSize, packTokens, sparseIndices, type ModelInput } from '../../text/model-input.js';
+import { packTokens, sparseIndices, type SparseInput } from '../../text/model-input.js';
+import { loadTokenizer, type SentencePieceTokenizer } from '../../text/tokenizer.js';
 import { normalizeRows } from '../../similarity.js';
-import type { BackendName } from '../../types.js';
-import { patchWasmKernels } from './wasm-kernels.js';
-
-/** How a graph takes its input: USE-style sparse SentencePiece ids, or one string tensor. */
-export type InputKind = 'sparse-sentencepiece' | 'dense-sentencepiece' | 'text';
-
-/** What a thread (main or worker) needs to run a module. */
-export interface RunnerOptions {
-  dir: string;
-  inputKind: InputKind;
-  backend: BackendPreference;
-  /** A sentence embedded once at load, to discover `dims` and warm the graph up. */
-  probe: ModelInput;
-}
-
-/** A graph model loaded on this thread's tfjs; runs one batch at a time. */
-export interface ModelRunner {
-  readonly backend: BackendName;
-  readonly dims: number;
-  /** Embeds a batch: `n × dims` floats, row-major, each row L2-normalized. */
-  run(input: ModelInput): Promise<Float32Array>;
-  dispose(): void;
-}
+import { PROBE_TEXT, type InputKind, type ModelRunner } from '../model-runner.js';
 
 /**
- * Selects the backend, loads the graph model from `dir` and probes it. A USE-style graph must take
- * `indices` [n,2] int32 and `values` [n] int32; a text graph one string tensor [n]. Every tensor a
- * run creates is disposed before it returns.
+ * Loads a TF.js graph model on this thread's tfjs: selects the backend, loads the graph from
+ * `dir`, probes it. A USE-style graph (`sparse-sentencepiece`) must take `indices` [n,2] and
+ * `values` [n] int32 and is fed the module's own SentencePiece ids (tokenized here); a `text`
+ * graph takes one string tensor [n]. Every tensor a run creates is disposed before it returns.
+ * This is the fallback runtime, and the reference the ONNX graphs are checked against.
  */
-export async function loadModelRunner(opts: RunnerOptions, logger?: { info(o: object, msg?: string): void }): Promise<ModelRunner> {
+export async function loadTfjsRunner(
+  opts: { dir: string; inputKind: InputKind; backend: TfjsPreference; note?: string | null },
+  logger?: { info(o: object, msg?: string): void },
+): Promise<ModelRunner> {
+  if (opts.inputKind === 'dense-sentencepiece') throw new Error(`module in ${opts.dir} is an ONNX module (model.onnx); tfjs cannot run it`);
   const backend = await selectBackend(opts.backend, logger);
-  if (backend === 'wasm') patchWasmKernels();
+  if (backend === 'wasm') (await import('./wasm-kernels.js')).patchWasmKernels();
   const model = await loadGraphModelFromDir(opts.dir);
   const names = model.inputs.map((i) => i.name);
   if (opts.inputKind === 'sparse-sentencepiece' && !(names.includes('indices') && names.includes('values'))) {
@@ -46,17 +31,22 @@ export async function loadModelRunner(opts: RunnerOptions, logger?: { info(o: ob
     throw new Error(`module in ${opts.dir} must have one string input (got [${names.join(', ')}])`);
   }
   const graph = graphRunner(model);
-  const exec = (input: ModelInput) => (input.kind === 'sparse' ? runSparse(graph, input) : runText(graph, input.texts));
-  const probe = await exec(opts.probe);
-  const dims = probe.length / batchSize(opts.probe);
-  if (!Number.isInteger(dims) || dims <= 0) throw new Error(`module in ${opts.dir} returned ${probe.length} values for ${batchSize(opts.probe)} texts`);
+  let tokenizer: SentencePieceTokenizer | undefined;
+  if (opts.inputKind === 'sparse-sentencepiece') tokenizer = await loadTokenizer(opts.dir);
+  const exec = (texts: readonly string[]) => (tokenizer ? runSparse(graph, packTokens(texts.map((t) => tokenizer.encode(t)))) : runText(graph, texts));
+  const probe = await exec([PROBE_TEXT]);
+  const dims = probe.length;
+  if (!Number.isInteger(dims) || dims <= 0) throw new Error(`module in ${opts.dir} returned ${probe.length} values for one text`);
   return {
     backend,
     dims,
-    async run(input) {
-      return normalizeRows(await exec(input), dims);
+    note: opts.note ?? null,
+    async run(texts) {
+      return normalizeRows(await exec(texts), dims);
     },
-    dispose: () => model.dispose(),
+    async dispose() {
+      model.dispose();
+    },
   };
 }
 
@@ -88,7 +78,7 @@ function graphRunner(model: tf.GraphModel): GraphRun {
  * rows without ids would be dropped and an all-empty batch fails: a one-id row is appended when
  * any row is empty and its output cut off. Empty rows then embed as the reference does mid-batch.
  */
-async function runSparse(graph: GraphRun, input: Extract<ModelInput, { kind: 'sparse' }>): Promise<Float32Array> {
+async function runSparse(graph: GraphRun, input: SparseInput): Promise<Float32Array> {
   const n = input.lengths.length;
   const padded = input.lengths.includes(0) ? withSentinelRow(input) : input;
   const indices = tf.tensor2d(sparseIndices(padded.lengths), [padded.values.length, 2], 'int32');
@@ -106,7 +96,7 @@ async function runSparse(graph: GraphRun, input: Extract<ModelInput, { kind: 'sp
   }
 }
 
-function withSentinelRow(input: Extract<ModelInput, { kind: 'sparse' }>): Extract<ModelInput, { kind: 'sparse' }> {
+function withSentinelRow(input: SparseInput): SparseInput {
   const rows: Int32Array[] = [];
   let at = 0;
   for (const len of input.lengths) {
@@ -114,12 +104,12 @@ function withSentinelRow(input: Extract<ModelInput, { kind: 'sparse' }>): Extrac
     at += len;
   }
   rows.push(Int32Array.of(input.values[0] ?? 6));
-  return packTokens(rows) as Extract<ModelInput, { kind: 'sparse' }>;
+  return packTokens(rows);
 }
 
 /** Runs a graph with one string input [n]; takes its first output. */
-async function runText(graph: GraphRun, texts: string[]): Promise<Float32Array> {
-  const input = tf.tensor1d(texts, 'string');
+async function runText(graph: GraphRun, texts: readonly string[]): Promise<Float32Array> {
+  const input = tf.tensor1d([...texts], 'string');
   let out: tf.Tensor | tf.Tensor[] | undefined;
   try {
     out = await graph(input);

@@ -1,0 +1,108 @@
+import { rowsFor } from '../../batching/length-buckets.js';
+import type { SentencePieceTokenizer } from '../../text/tokenizer.js';
+import { normalizeRows } from '../../similarity.js';
+import { PROBE_TEXT, type ModelRunner } from '../model-runner.js';
+import { ort, type OnnxBackend } from './session.js';
+
+export interface OnnxRunnerOptions {
+  session: ort.InferenceSession;
+  backend: OnnxBackend;
+  tokenizer: SentencePieceTokenizer;
+  /** Tokens the graph reads of a text; later ones are cut here. */
+  maxTokens: number;
+  tokenBudget: number;
+  maxRows: number;
+  note?: string | null;
+}
+
+type IdsType = 'int32' | 'int64';
+type MaskType = 'float32' | 'int64' | 'int32' | 'bool';
+
+/** The element type a session declares for input `name`, among those semhub can feed. */
+function inputType<T extends string>(session: ort.InferenceSession, name: string, allowed: readonly T[]): T {
+  const meta = session.inputMetadata.find((m) => m.name === name);
+  if (!meta) throw new Error(`the ONNX graph has no input "${name}" (its inputs: ${session.inputNames.join(', ')}); a module graph takes ids and mask`);
+  const type = meta.isTensor ? meta.type : 'not a tensor';
+  if (!(allowed as readonly string[]).includes(type)) throw new Error(`the ONNX graph's input "${name}" is ${type}; semhub feeds ${allowed.join(' or ')}`);
+  return type as T;
+}
+
+/**
+ * Runs a dense SentencePiece graph (inputs `ids`, `mask` [rows, tokens]; first output the vectors)
+ * on an ONNX Runtime session. A batch of texts is tokenized here, in the worker, cut to
+ * `maxTokens`, sorted by length and cut into runs of similar length (within `tokenBudget` padded
+ * tokens and `maxRows` rows), each padded only to its own longest text; vectors come back in the
+ * texts' order. A text's vector does not depend on the texts it is batched with: padding is
+ * masked out of attention (a -1e9 bias, an exact 0 after softmax) and of the mean.
+ */
+export async function createOnnxRunner(opts: OnnxRunnerOptions): Promise<ModelRunner> {
+  const { session, tokenizer, maxTokens } = opts;
+  const idsType = inputType<IdsType>(session, 'ids', ['int32', 'int64']);
+  const maskType = inputType<MaskType>(session, 'mask', ['float32', 'int64', 'int32', 'bool']);
+  const output = session.outputNames[0]!;
+
+  async function runRows(rows: readonly number[][]): Promise<Float32Array> {
+    const n = rows.length;
+    const width = Math.max(1, ...rows.map((r) => r.length));
+    const ids = idsType === 'int32' ? new Int32Array(n * width) : new BigInt64Array(n * width);
+    const mask =
+      maskType === 'float32' ? new Float32Array(n * width) : maskType === 'int64' ? new BigInt64Array(n * width) : maskType === 'int32' ? new Int32Array(n * width) : new Uint8Array(n * width);
+    rows.forEach((row, i) => {
+      for (let j = 0; j < row.length; j++) {
+        if (ids instanceof Int32Array) ids[i * width + j] = row[j]!;
+        else ids[i * width + j] = BigInt(row[j]!);
+        if (mask instanceof BigInt64Array) mask[i * width + j] = 1n;
+        else mask[i * width + j] = 1;
+      }
+    });
+    const feeds = {
+      ids: new ort.Tensor(idsType, ids, [n, width]),
+      mask: maskType === 'bool' ? new ort.Tensor('bool', mask as Uint8Array, [n, width]) : new ort.Tensor(maskType, mask as Float32Array, [n, width]),
+    };
+    const result = await session.run(feeds);
+    const out = result[output]!;
+    try {
+      if (out.type !== 'float32') throw new Error(`the ONNX graph's output "${output}" is ${out.type}, not float32`);
+      return (out.data as Float32Array).slice();
+    } finally {
+      for (const t of Object.values(result)) t.dispose();
+    }
+  }
+
+  async function run(texts: readonly string[]): Promise<Float32Array> {
+    const tokens = texts.map((t) => {
+      const ids = tokenizer.encode(t);
+      return ids.length > maxTokens ? ids.slice(0, maxTokens) : ids;
+    });
+    const order = tokens.map((_, i) => i).sort((a, b) => tokens[a]!.length - tokens[b]!.length);
+    let out: Float32Array | undefined;
+    let dims = 0;
+    for (let start = 0; start < order.length; ) {
+      // Ascending lengths: the run's longest is its last row; grow it while the padded size fits.
+      let end = start + 1;
+      while (end < order.length && end - start + 1 <= rowsFor(tokens[order[end]!]!.length, opts.tokenBudget, opts.maxRows)) end++;
+      const part = order.slice(start, end);
+      const vectors = await runRows(part.map((i) => tokens[i]!));
+      dims ||= vectors.length / part.length;
+      out ??= new Float32Array(texts.length * dims);
+      part.forEach((i, k) => out!.set(vectors.subarray(k * dims, (k + 1) * dims), i * dims));
+      start = end;
+    }
+    return out ?? new Float32Array(0);
+  }
+
+  const probe = await run([PROBE_TEXT]);
+  const dims = probe.length;
+  if (!Number.isInteger(dims) || dims <= 0) throw new Error(`the ONNX graph returned ${probe.length} values for one text`);
+  return {
+    backend: opts.backend,
+    dims,
+    note: opts.note ?? null,
+    async run(texts) {
+      return normalizeRows(await run(texts), dims);
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}
