@@ -395,7 +395,10 @@ export type Mutation = {
   /** Deletes documents by id; returns how many existed. */
   deleteDocuments: Scalars['Int']['output'];
   /**
-   * Loads a module from a directory, file: URL or http(s) URL holding a TF.js graph model.
+   * Loads a module from a directory, file: URL or http(s) URL holding a TF.js graph model
+   * (model.json, shards, optional vocab.json) or an ONNX module (model.onnx beside vocab.json).
+   * A TF.js USE-style module runs on ONNX Runtime through a graph semhub builds and checks against
+   * tfjs at first load; see EncoderModule.backend and backendNote.
    * The source must be covered by SEMHUB_TRUSTED_MODULE_SOURCES (MODULE_UNTRUSTED otherwise);
    * URLs need a sha256 pin (MODULE_INTEGRITY when the files differ). Admin scope.
    */
