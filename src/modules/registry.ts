@@ -8,7 +8,7 @@ import { hashModuleDir, moduleFormOf, resolveModuleSource } from './sources/reso
 import type { ModuleInfo, ModuleRegistry, ModuleSpec } from './types.js';
 import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from './use-lite.js';
 
-type Logger = { info(o: object, msg?: string): void };
+type Logger = { info(o: object, msg?: string): void; warn?(o: object, msg?: string): void };
 
 /** The encoder settings every module of a registry shares, from Config. */
 function runtimeOf(config: Config, logger?: Logger) {

@@ -15,9 +15,14 @@ if (!port) throw new Error('embed-worker.ts must run as a worker thread');
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+const logger = {
+  info: (fields: object, msg = '') => send({ type: 'log', level: 'info', fields, msg }),
+  warn: (fields: object, msg = '') => send({ type: 'log', level: 'warn', fields, msg }),
+};
+
 let runner: ModelRunner;
 try {
-  runner = await loadModelRunner(workerData as WorkerInit);
+  runner = await loadModelRunner(workerData as WorkerInit, logger);
   send({ type: 'ready', backend: runner.backend, dims: runner.dims, note: runner.note });
 } catch (e) {
   send({ type: 'failed', message: messageOf(e) });

@@ -70,14 +70,14 @@ export class WorkerPool implements BatchExecutor {
     const firstWorker = spawnEmbedWorker(init);
     let first: Ready;
     try {
-      first = await whenReady(firstWorker);
+      first = await whenReady(firstWorker, logger);
     } catch (e) {
       await firstWorker.terminate();
       throw e;
     }
     const settled: RunnerOptions = { ...init, backend: first.backend };
     const rest = Array.from({ length: size - 1 }, () => spawnEmbedWorker(settled));
-    const started = await Promise.allSettled(rest.map(whenReady));
+    const started = await Promise.allSettled(rest.map((w) => whenReady(w, logger)));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     const workers = [firstWorker, ...rest];
     if (failed) {
@@ -130,6 +130,8 @@ export class WorkerPool implements BatchExecutor {
         this.logger?.info({ worker: index, backend: msg.backend }, 'embedding worker replaced');
       } else if (msg.type === 'failed') {
         slot.lastError = msg.message;
+      } else if (msg.type === 'log') {
+        relay(msg, this.logger);
       } else if (slot.tasks[0]?.id === msg.id) {
         const task = slot.tasks.shift()!;
         if (msg.type === 'result') task.resolve(msg.vectors);
@@ -173,11 +175,12 @@ export class WorkerPool implements BatchExecutor {
 type Ready = { backend: BackendName; dims: number; note: string | null };
 
 /** Resolves with the worker's `ready` message, rejects with its start failure or exit. */
-function whenReady(worker: Worker): Promise<Ready> {
+function whenReady(worker: Worker, logger?: Logger): Promise<Ready> {
   return new Promise((resolve, reject) => {
     let failure: string | undefined;
     const onMessage = (msg: FromWorker) => {
-      if (msg.type === 'ready') {
+      if (msg.type === 'log') relay(msg, logger);
+      else if (msg.type === 'ready') {
         worker.off('exit', onExit);
         worker.off('message', onMessage);
         resolve({ backend: msg.backend, dims: msg.dims, note: msg.note });
@@ -188,6 +191,12 @@ function whenReady(worker: Worker): Promise<Ready> {
     worker.on('error', (e) => (failure ??= e.message));
     worker.on('exit', onExit);
   });
+}
+
+/** Writes a worker's log line with the pool's logger (warnings as info when it has no warn). */
+function relay(msg: Extract<FromWorker, { type: 'log' }>, logger?: Logger): void {
+  if (msg.level === 'warn' && logger?.warn) logger.warn(msg.fields, msg.msg);
+  else logger?.info(msg.fields, msg.msg);
 }
 
 /** Starts a {@link WorkerPool} of `size` workers, ready to run. */
