@@ -9,26 +9,32 @@
  * other processes on a shared machine), `--rounds` times (default 2); the best round of each
  * counts. Quality: the smallest cosine between the two sides' vectors of a sentence, and each
  * side's Spearman between gold score and pair cosine.
- * Run directly: `npx tsx bench/embed.ts [--json] [--rounds N] [--workers N] [--budget T]`.
+ * Then, through the public API of real servers embedding on the same backend with the same
+ * workers: the ingest rate of the same sentences through `upsertDocuments` (batches of 256, 2 in
+ * flight: `semhub ingest`'s defaults), on a server that never saw them, over the encoder's rate
+ * above (`ingest_ratio`); and the STS-B Spearman through the `similarity` query.
+ * Run directly: `npx tsx bench/embed.ts [--json] [--rounds N] [--workers N] [--budget T] [--backend B]`.
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendPreference } from '../src/config.js';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../src/config.js';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer, UniversalSentenceEncoder } from '@tensorflow-models/universal-sentence-encoder';
 import { selectBackend } from '../src/modules/runtimes/tfjs/backends.js';
-import { loadEncoder } from '../src/modules/encoder.js';
+import { DEFAULT_TOKEN_BUDGET, loadEncoder } from '../src/modules/encoder.js';
 import { loadGraphModelFromDir } from '../src/modules/runtimes/tfjs/file-io.js';
 import { dot } from '../src/modules/similarity.js';
 import { readVocabulary } from '../src/modules/text/tokenizer.js';
 import { hashModuleDir } from '../src/modules/sources/hash.js';
 import { bundledUseLiteDir, USE_LITE_NAME, USE_LITE_VERSION } from '../src/modules/use-lite.js';
 import { loadSts, type StsPair } from './datasets.js';
-import { stsSpearmanViaGraphql } from './similarity-graphql.js';
+import { INGEST_BATCH, INGEST_CLIENTS, ingestRateViaGraphql, stsSpearmanViaGraphql } from './similarity-graphql.js';
 
 const PEER = 'tfjs-wasm-single-thread-batch32';
 const PEER_BATCH = 32;
 const SEGMENTS = 4;
+/** semhub's largest embedding batch here and in the servers (SEMHUB_EMBED_BATCH's default). */
+const MAX_BATCH = 64;
 
 /** `json` prints one JSON line; the others override the defaults (2 rounds, one worker per core, DEFAULT_TOKEN_BUDGET). */
 export interface BenchEmbedOptions {
@@ -36,7 +42,7 @@ export interface BenchEmbedOptions {
   rounds?: number;
   workers?: number;
   tokenBudget?: number;
-  /** semhub's backend (default onnx-cpu). */
+  /** semhub's backend (default onnx-cpu); the servers run on the backend it resolves to. */
   backend?: BackendPreference;
 }
 
@@ -48,17 +54,19 @@ export async function benchEmbed(opts: BenchEmbedOptions): Promise<object> {
   const rounds = opts.rounds ?? 2;
   const workers = opts.workers ?? (os.availableParallelism?.() ?? os.cpus().length);
   const dir = bundledUseLiteDir();
+  const cacheDir = path.join(os.tmpdir(), 'semhub-bench-module-cache');
 
-  const backend = await selectBackend('wasm');
+  const peerBackend = await selectBackend('wasm');
   const use = new UniversalSentenceEncoder();
   const model = await loadGraphModelFromDir(dir);
   // The reference class, given the bundled files: its load() fetches over HTTP only.
   Object.assign(use, { model, tokenizer: new Tokenizer(await readVocabulary(dir)) });
   const encoder = await loadEncoder({
     name: USE_LITE_NAME, version: USE_LITE_VERSION, dir, sha256: await hashModuleDir(dir), source: 'bundled', inputKind: 'sparse-sentencepiece',
-    backend: opts.backend ?? 'onnx-cpu', workers, maxBatch: 64, queueMax: 1_000_000, tokenBudget: opts.tokenBudget,
-    cacheDir: path.join(os.tmpdir(), 'semhub-bench-module-cache'),
+    backend: opts.backend ?? 'onnx-cpu', workers, maxBatch: MAX_BATCH, queueMax: 1_000_000, tokenBudget: opts.tokenBudget,
+    cacheDir,
   });
+  const backend = encoder.info.backend;
 
   const peerRun = async (texts: string[]) => {
     const out: Float32Array[] = [];
@@ -107,32 +115,53 @@ export async function benchEmbed(opts: BenchEmbedOptions): Promise<object> {
   await encoder.close();
   model.dispose();
 
+  // The servers: this run's backend (explicit, so one that cannot load fails loudly) and workers,
+  // the module cache above (the same ONNX graph); the server has no token-budget setting.
+  const serverEnv = { SEMHUB_BACKEND: backend, SEMHUB_EMBED_WORKERS: String(workers), SEMHUB_EMBED_BATCH: String(MAX_BATCH), SEMHUB_MODULE_CACHE: cacheDir };
+  if (opts.tokenBudget !== undefined && opts.tokenBudget !== DEFAULT_TOKEN_BUDGET) {
+    process.stderr.write(`bench embed: the ingest server runs at the default token budget ${DEFAULT_TOKEN_BUDGET}, not --budget ${opts.tokenBudget}\n`);
+  }
+  const ingest = await ingestRateViaGraphql(sentences, serverEnv, { batch: INGEST_BATCH, clients: INGEST_CLIENTS });
+  if (ingest.backend !== backend) throw new Error(`bench embed: the ingest server embedded on ${ingest.backend}, the encoder on ${backend}: the rates would not compare`);
+
   let minCos = Infinity;
   sentences.forEach((_, i) => (minCos = Math.min(minCos, dot(peerVecs[i]!, semhubVecs[i]!))));
   const index = new Map(sentences.map((s, i) => [s, i]));
+  const semhubRate = (sentences.length / best.semhubMs) * 1000;
   const result = {
     bench: 'embed',
     peer: PEER,
     sentences: sentences.length,
     peer_sentences_per_s: round((sentences.length / best.peerMs) * 1000, 1),
-    semhub_sentences_per_s: round((sentences.length / best.semhubMs) * 1000, 1),
+    semhub_sentences_per_s: round(semhubRate, 1),
     speedup: round(best.peerMs / best.semhubMs, 2),
     min_cosine_vs_peer: round(minCos, 6),
     sts_dev_spearman: round(stsSpearman(pairs, semhubVecs, index), 4),
     peer_sts_dev_spearman: round(stsSpearman(pairs, peerVecs, index), 4),
     backend,
+    backend_note: encoder.info.backendNote,
+    peer_backend: peerBackend,
     workers,
     // CPU time (all threads) per sentence: the cost, whatever else the machine is running.
     peer_cpu_ms_per_sentence: round(best.peerCpu / sentences.length, 3),
     semhub_cpu_ms_per_sentence: round(best.semhubCpu / sentences.length, 3),
+    // The same sentences ingested through GraphQL (stored and indexed) against the raw rate above.
+    ingest_docs_per_s: round(ingest.docsPerS, 1),
+    ingest_ratio: round(ingest.docsPerS / semhubRate, 3),
+    ingest_seconds: round(ingest.seconds, 2),
+    ingest_batch: INGEST_BATCH,
+    ingest_clients: INGEST_CLIENTS,
+    ingest_embedded: ingest.embedded,
+    ingest_cache_hits: ingest.cacheHits,
     // The same score through the public API: the `similarity` query of a real server.
-    graphql_sts_dev_spearman: round(await stsSpearmanViaGraphql(pairs, spearman), 4),
+    graphql_sts_dev_spearman: round(await stsSpearmanViaGraphql(pairs, spearman, serverEnv), 4),
   };
   if (opts.json) console.log(JSON.stringify(result));
   else {
     console.log(`embed: ${result.sentences} unique STS-B dev sentences, best of ${rounds} rounds`);
     console.log(`  peer ${PEER}: ${result.peer_sentences_per_s}/s, Spearman ${result.peer_sts_dev_spearman}`);
-    console.log(`  semhub (${workers} workers, ${backend}): ${result.semhub_sentences_per_s}/s, Spearman ${result.sts_dev_spearman}, through GraphQL ${result.graphql_sts_dev_spearman}`);
+    console.log(`  peer backend ${peerBackend}; semhub (${workers} workers, ${backend}): ${result.semhub_sentences_per_s}/s, Spearman ${result.sts_dev_spearman}, through GraphQL ${result.graphql_sts_dev_spearman}`);
+    console.log(`  ingest through upsertDocuments (batches of ${INGEST_BATCH}, ${INGEST_CLIENTS} in flight): ${result.ingest_docs_per_s} docs/s, ${result.ingest_ratio} of the encoder's rate`);
     console.log(`  cpu ms per sentence: peer ${result.peer_cpu_ms_per_sentence}, semhub ${result.semhub_cpu_ms_per_sentence}`);
     console.log(`  speedup ${result.speedup}x, min cosine vs peer ${result.min_cosine_vs_peer}; ${stats.batches} batches, largest ${stats.largestBatch}`);
   }
@@ -192,5 +221,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : undefined;
   };
-  await benchEmbed({ json: argv.includes('--json'), rounds: num('rounds'), workers: num('workers'), tokenBudget: num('budget') });
+  const i = argv.indexOf('--backend');
+  const backend = i >= 0 ? argv[i + 1] : undefined;
+  if (backend !== undefined && !(BACKEND_PREFERENCES as readonly string[]).includes(backend)) {
+    console.error(`bench embed: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got "${backend}"`);
+    process.exit(2);
+  }
+  await benchEmbed({ json: argv.includes('--json'), rounds: num('rounds'), workers: num('workers'), tokenBudget: num('budget'), backend: backend as BackendPreference | undefined });
 }

@@ -8,9 +8,13 @@
  *   growth ≤ 96 MB + 8 KB × documents added during the run
  * (96 MB covers the encoder's vector cache (10k × 2 KB), SQLite's page cache, V8 heap headroom
  * and allocator fragmentation; 8 KB per document covers its stored text, 512-d vector and HNSW
- * links, in the store, the index and the cache). One JSON line with --json.
+ * links, in the store, the index and the cache). The server runs as `semhub serve` does: its default
+ * backend (SEMHUB_BACKEND, else auto) and workers (SEMHUB_EMBED_WORKERS, else one per core); the
+ * JSON names the backend it reported and `text_vs_vector_p50_ratio` (search by text p50 over search
+ * by vector p50: the encoder's share of a text search's latency). One JSON line with --json.
  * Run directly: `npx tsx bench/load.ts [--json] [--seconds 60]`.
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadAmazonReviews } from './datasets.js';
 import { percentile, round } from './retrieval-metrics.js';
@@ -73,9 +77,13 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
   const pool = reviews.filter((_, i) => i % step !== 0).map((r) => r.text.slice(0, 300));
   const docs = seed.map((r, i) => ({ id: `d${i}`, text: r.text.slice(0, 300), metadata: { product: r.productType, sentiment: r.sentiment, stars: r.rating } }));
 
-  const server = await startServerProcess();
+  // The harness pins one embedding worker for tests; this bench runs the server's own default.
+  const workers = process.env.SEMHUB_EMBED_WORKERS || String(os.availableParallelism?.() ?? os.cpus().length);
+  const server = await startServerProcess({ env: { SEMHUB_EMBED_WORKERS: workers } });
   try {
-    log(`server at ${server.url}; writing ${docs.length} reviews`);
+    const modules = await gql(server.url, '{ modules { backend backendNote } }');
+    const backend = (modules.data?.modules?.[0]?.backend as string | undefined) ?? 'unknown';
+    log(`server at ${server.url} (${backend}, ${workers} embedding workers); writing ${docs.length} reviews`);
     await gql(server.url, 'mutation { createCollection(name: "load") { name } }');
     for (let i = 0; i < docs.length; i += 100) {
       const r = await gql(server.url, UPSERT, { d: docs.slice(i, i + 100) });
@@ -145,8 +153,12 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
     );
     const total = [...latencies.values()].reduce((a, l) => a + l.length, 0);
     const errorCount = [...errors.values()].reduce((a, e) => a + Object.values(e).reduce((x, y) => x + y, 0), 0);
+    const p50 = (op: Op) => percentile(latencies.get(op)!, 50);
     const result = {
       bench: 'load',
+      backend,
+      backend_note: modules.data?.modules?.[0]?.backendNote ?? null,
+      embed_workers: Number(workers),
       clients: CLIENTS,
       seconds,
       documents_start: docs.length,
@@ -155,6 +167,7 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
       requests_per_second: round(total / seconds, 1),
       errors: errorCount,
       operations,
+      text_vs_vector_p50_ratio: latencies.get('searchVector')!.length && latencies.get('searchText')!.length ? round(p50('searchText') / p50('searchVector'), 2) : null,
       classify: classifyNote,
       vector_queries: 'random unit vectors (the API does not return stored vectors)',
       rss_start_mb: mb(rssStart),

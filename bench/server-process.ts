@@ -16,13 +16,24 @@ export interface ServerProcess {
   dataDir: string;
   proc: ChildProcess;
   logs: string[];
-  /** Graceful stop (SIGTERM) and wait. */
+  /** Graceful stop (SIGTERM) and wait; SIGKILL when it has not exited 15 s later. */
   stop(): Promise<void>;
   /** kill -9 and wait. */
   kill(): Promise<void>;
 }
 
-/** Starts `semhub serve` as a real child process on a free port (one embedding worker unless `env` says otherwise) and resolves once it listens. */
+/** How long `stop()` waits after SIGTERM before SIGKILL (the server forces its own exit after 10 s). */
+const STOP_GRACE_MS = 15_000;
+/** How long a server may take to print its listening line. */
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts `semhub serve` as a real child process on a free port (one embedding worker unless `env`
+ * says otherwise) and resolves once it listens. A server that fails to start or does not listen
+ * within 120 s is killed (and its data folder removed when this call made it) before the promise
+ * rejects; a server still running when this process exits, or is stopped by SIGINT, SIGTERM or
+ * SIGHUP, is killed then (see {@link trackServer}).
+ */
 export async function startServerProcess(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'semhub-e2e-'));
   const proc = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
@@ -30,27 +41,40 @@ export async function startServerProcess(opts: { dataDir?: string; env?: Record<
     env: serverEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${logs.join('')}`)), 120_000);
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      logs.push(chunk.toString());
-      const m = /semhub listening on (http:\S+)/.exec(buffered);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${logs.join('')}`));
-    });
-  });
+  trackServer(proc);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const logs: string[] = [];
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${logs.join('')}`)), START_TIMEOUT_MS);
+      let buffered = '';
+      const onData = (chunk: Buffer) => {
+        buffered += chunk.toString();
+        logs.push(chunk.toString());
+        const m = /semhub listening on (http:\S+)/.exec(buffered);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', onData);
+      proc.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code} before listening:\n${logs.join('')}`));
+      });
+    });
+  } catch (e) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+    if (!opts.dataDir) removeDir(dataDir);
+    throw e;
+  }
   return {
     url,
     base: url.replace(/\/graphql$/, ''),
@@ -59,13 +83,52 @@ export async function startServerProcess(opts: { dataDir?: string; env?: Record<
     logs,
     stop: async () => {
       proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
       await exited;
+      clearTimeout(timer);
     },
     kill: async () => {
       proc.kill('SIGKILL');
       await exited;
     },
   };
+}
+
+/** Servers started here that have not exited yet. */
+const live = new Set<ChildProcess>();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const killLive = () => {
+  for (const p of live) p.kill('SIGKILL');
+};
+
+/** A stop signal while servers run: kill them, then let the signal do what it would have done. */
+function onStopSignal(signal: NodeJS.Signals): void {
+  killLive();
+  unwatch();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function unwatch(): void {
+  process.removeListener('exit', killLive);
+  for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+}
+
+/**
+ * Keeps a started server from outliving this process: while any runs, this process's exit (normal,
+ * process.exit, an uncaught error) and SIGINT/SIGTERM/SIGHUP kill it with SIGKILL. Only SIGKILL of
+ * this process itself can still leave one behind.
+ */
+function trackServer(proc: ChildProcess): void {
+  if (live.size === 0) {
+    process.on('exit', killLive);
+    for (const s of STOP_SIGNALS) process.on(s, onStopSignal);
+  }
+  live.add(proc);
+  proc.once('exit', () => {
+    live.delete(proc);
+    if (live.size === 0) unwatch();
+  });
 }
 
 /**
