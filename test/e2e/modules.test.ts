@@ -78,7 +78,7 @@ describe('encoder modules over HTTP', () => {
   it('refuses a module whose files do not match the sha256 pin with MODULE_INTEGRITY, caching nothing', async () => {
     const r = await gql(server.url, LOAD, { name: 'pinned', source: `${origin}/models/use-lite/model.json`, sha: 'a'.repeat(64) });
     expect(codes(r)).toEqual(['MODULE_INTEGRITY']);
-    expect(existsSync(path.join(server.dataDir, 'module-cache', 'a'.repeat(64)))).toBe(false);
+    expect(existsSync(path.join(moduleCache(), 'a'.repeat(64)))).toBe(false);
   });
 
   it('refuses a URL module without a pin with BAD_USER_INPUT', async () => {
@@ -90,7 +90,7 @@ describe('encoder modules over HTTP', () => {
     const r = await gql(server.url, LOAD, { name: 'use-lite-mirror', source: `${origin}/models/use-lite/model.json`, sha: USE_SHA });
     expect(r.errors).toBeUndefined();
     expect(r.data.loadModule).toMatchObject({ name: 'use-lite-mirror', dims: 512, sha256: USE_SHA, loaded: true, inputKind: 'sparse-sentencepiece' });
-    expect(existsSync(path.join(server.dataDir, 'module-cache', USE_SHA, 'model.json'))).toBe(true);
+    expect(existsSync(path.join(moduleCache(), USE_SHA, 'model.json'))).toBe(true);
     const c = await gql(server.url, `mutation { createCollection(name: "mirror", module: "use-lite-mirror") { module { name sha256 } } }`);
     expect(c.data.createCollection.module).toEqual({ name: 'use-lite-mirror', sha256: USE_SHA });
     const up = await gql(server.url, `mutation { upsertDocuments(collection: "mirror", documents: [{id: "1", text: "A module loaded over HTTP embeds this."}]) { upserted } }`);
@@ -111,7 +111,7 @@ describe('encoder modules over HTTP', () => {
       name: 'use-onnx', dims: 512, sha256: onnxSha, loaded: true, inputKind: 'dense-sentencepiece', source, backend: expect.stringMatching(/^onnx-/),
     });
     for (const f of ONNX_MODULE_FILES) {
-      expect(readFileSync(path.join(server.dataDir, 'module-cache', onnxSha, f)).equals(readFileSync(path.join(onnxDir, f))), f).toBe(true);
+      expect(readFileSync(path.join(moduleCache(), onnxSha, f)).equals(readFileSync(path.join(onnxDir, f))), f).toBe(true);
     }
 
     // The same USE-lite weights as the bundled module: the same cosines, to float precision.
@@ -141,3 +141,8 @@ describe('encoder modules over HTTP', () => {
     expect(hits.data.search.map((h: { document: { id: string } }) => h.document.id)[0]).toBe('soup');
   });
 });
+
+/** Where the test server keeps modules: the run's shared cache (test/global-setup.ts), else its data directory's. */
+function moduleCache(): string {
+  return process.env.SEMHUB_MODULE_CACHE ?? path.join(server.dataDir, 'module-cache');
+}

@@ -36,7 +36,10 @@ export async function loadModelRunner(opts: RunnerOptions, logger?: Logger): Pro
       const g = await onnxGraph();
       if (g.kind === 'refused') {
         if (opts.backend !== 'auto') return tfjsFallback(opts, g.reason, logger);
-        skipped.push(`${backend}: ${g.reason}`);
+        if (!skipped.some((s) => s.startsWith('onnx: '))) {
+          skipped.push(`onnx: ${g.reason}`);
+          logger?.warn?.({ module: opts.dir, reason: g.reason }, `module runs on tfjs, not ONNX Runtime: ${g.reason}`);
+        }
         continue;
       }
       if (backend === 'onnx-cuda' && opts.backend === 'auto' && !cudaProviderInstalled()) {
