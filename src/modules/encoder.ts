@@ -8,12 +8,19 @@ import type { Encoder, ModuleInfo } from './types.js';
 import { createWorkerPool } from './executors/worker-pool.js';
 
 /**
- * Padded tokens per batch (estimated by the queue, true ones in the worker). Measured on USE-lite,
- * onnx-cpu, two workers, the 2,910 unique STS-B dev sentences: budget 192 → 1.67, 384 → 1.49-1.59,
- * 768 → 1.52, 1024 (128 rows) → 1.54 CPU ms per sentence; small batches also keep a search's
- * wait behind a running batch short.
+ * Estimated tokens per batch the queue hands a worker (rows × longest estimate; at most
+ * SEMHUB_EMBED_BATCH rows). The worker cuts each batch into runs of {@link RUN_TOKEN_BUDGET}
+ * padded tokens and at most {@link RUN_MAX_ROWS} rows by true token counts. Measured on USE-lite,
+ * onnx-cpu, the 2,910 unique STS-B dev sentences: batches cut at 384 estimated tokens (about 22
+ * rows) cost 1.49 CPU ms per sentence in all, at 1536 (64 rows) 1.35-1.43; on one thread,
+ * sorted runs cost 0.92 ms per sentence from batches of 64 and 1.12 from batches of 24. A search
+ * waits for at most the batch its worker is running (about 60 ms for 64 rows).
  */
-export const DEFAULT_TOKEN_BUDGET = 384;
+export const DEFAULT_TOKEN_BUDGET = 1536;
+/** Padded tokens per graph run in a worker: runs of 384 measured fastest (wasm and ONNX Runtime alike). */
+export const RUN_TOKEN_BUDGET = 384;
+/** Rows per graph run in a worker: 24-32 measured fastest on ONNX Runtime's CPU provider (0.78 against 0.84 ms per sentence at 64). */
+export const RUN_MAX_ROWS = 32;
 /** Vectors kept per encoder by content hash (about 2 KB each at 512 dims, so ~20 MB). */
 export const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -60,8 +67,8 @@ export async function loadEncoder(opts: EncoderOptions): Promise<LoadedEncoder> 
     inputKind: opts.inputKind,
     backend: opts.backend,
     cacheDir: opts.cacheDir,
-    tokenBudget,
-    maxRows: opts.maxBatch,
+    tokenBudget: RUN_TOKEN_BUDGET,
+    maxRows: RUN_MAX_ROWS,
   };
   const executor: BatchExecutor =
     opts.workers > 0 ? await createWorkerPool(runner, opts.workers, opts.logger) : await createInProcessExecutor(runner, opts.logger);
