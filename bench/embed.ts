@@ -121,7 +121,12 @@ export async function benchEmbed(opts: BenchEmbedOptions): Promise<object> {
   if (opts.tokenBudget !== undefined && opts.tokenBudget !== DEFAULT_TOKEN_BUDGET) {
     process.stderr.write(`bench embed: the ingest server runs at the default token budget ${DEFAULT_TOKEN_BUDGET}, not --budget ${opts.tokenBudget}\n`);
   }
-  const ingest = await ingestRateViaGraphql(sentences, serverEnv, { batch: INGEST_BATCH, clients: INGEST_CLIENTS });
+  // Best of `rounds` ingests, each on a fresh server (its cache has never seen the sentences), as the encoder's best round above.
+  let ingest = await ingestRateViaGraphql(sentences, serverEnv, { batch: INGEST_BATCH, clients: INGEST_CLIENTS });
+  for (let r = 1; r < rounds; r++) {
+    const again = await ingestRateViaGraphql(sentences, serverEnv, { batch: INGEST_BATCH, clients: INGEST_CLIENTS });
+    if (again.docsPerS > ingest.docsPerS) ingest = again;
+  }
   if (ingest.backend !== backend) throw new Error(`bench embed: the ingest server embedded on ${ingest.backend}, the encoder on ${backend}: the rates would not compare`);
 
   let minCos = Infinity;
