@@ -25,7 +25,7 @@ const config: CodegenConfig = {
           ClusterQuality: '../../store/types.js#ClusteringQuality',
           Classifier: '../../store/types.js#ClassifierRow',
           ClassifierMetrics: '../models.js#ClassifierMetricsModel',
-          Prediction: '../../services/classification-predict.js#PredictionModel',
+          Prediction: '../../services/classification/predict.js#PredictionModel',
         },
       },
     },

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterMetrics } from '../src/ml/cluster-metrics.js';
 import { createRng } from '../src/ml/prng.js';
-import { runKmeansInWorker } from '../src/ml/run-kmeans-in-worker.js';
+import { runKmeansInWorker } from '../src/ml/kmeans/run-in-worker.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
 import { contentHash } from '../src/services/hash.js';
 import { openStore } from '../src/store/open.js';

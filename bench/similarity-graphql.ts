@@ -6,8 +6,8 @@
  * - the ingest rate of a list of texts through `upsertDocuments`, sent the way `semhub ingest`
  *   sends them (its batch client: a `documentsById` look-up, then the upsert).
  */
-import { GraphQLClient } from '../src/cli/ingest-client.js';
-import { sendBatch, type Pending } from '../src/cli/ingest-batch.js';
+import { GraphQLClient } from '../src/cli/ingest/client.js';
+import { sendBatch, type Pending } from '../src/cli/ingest/batch.js';
 import type { StsPair } from './datasets.js';
 import { gql, removeDir, startServerProcess, type ServerProcess } from './server-process.js';
 

@@ -1,7 +1,7 @@
 /**
  * The one error type semhub raises on purpose. `code` is stable and becomes
  * `extensions.code` in GraphQL responses; anything that is not an AppError is
- * masked as INTERNAL_SERVER_ERROR (see graphql/formatError.ts).
+ * masked as INTERNAL_SERVER_ERROR (see graphql/format-error.ts).
  */
 export const ERROR_CODES = [
   'BAD_USER_INPUT',

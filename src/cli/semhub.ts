@@ -1,6 +1,6 @@
 import { ConfigError } from '../config.js';
 import { parseArgs } from './args.js';
-import { INGEST_USAGE } from './ingest.js';
+import { INGEST_USAGE } from './ingest/ingest.js';
 
 const USAGE = `semhub: semantic search, clustering and classification over GraphQL
 
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
       process.env.NODE_ENV ??= 'production';
       return (await import('./serve.js')).serve(args);
     case 'ingest':
-      return (await import('./ingest.js')).ingest(args);
+      return (await import('./ingest/ingest.js')).ingest(args);
     case 'bench':
       return (await import('./bench.js')).bench(args);
     case undefined:

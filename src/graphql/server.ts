@@ -10,12 +10,12 @@ import {
 import { buildSchema } from 'graphql';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { newTelemetry, telemetryPlugin, type RequestTelemetry, type WithTelemetry } from '../metrics-apollo.js';
-import { createMetrics, type Metrics } from '../metrics.js';
+import { newTelemetry, telemetryPlugin, type RequestTelemetry, type WithTelemetry } from '../metrics/apollo.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Services } from '../services/services.js';
 import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
-import { internalErrorLogPlugin, makeFormatError } from './formatError.js';
+import { internalErrorLogPlugin, makeFormatError } from './format-error.js';
 import { sendGraphiql, wantsGraphiql } from './graphiql.js';
 import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
 import { QueryLimitsChecker, requestFromSearch } from './limits-request.js';

@@ -4,7 +4,7 @@
  * wins, ties to the smaller k. Default range k = 2..min(20, floor(sqrt(n / 2))), the classic
  * sqrt(n/2) rule of thumb as a ceiling.
  */
-import { kmeans } from './kmeans.js';
+import { kmeans } from './kmeans/kmeans.js';
 import { gatherRows, sampleIndices } from './sample.js';
 import { pairwiseDistances, silhouetteFromDistances, type SilhouetteMetric } from './silhouette.js';
 

@@ -5,7 +5,7 @@
  * memories are kept; a memory is reused only for a request of at least half its size. Reused
  * memory holds old data: callers initialise every region they read.
  */
-import { wasm, type WasmMemory } from './wasm-runtime.js';
+import { wasm, type WasmMemory } from './wasm/runtime.js';
 
 const PAGE = 65536;
 const MAX_PAGES = 65536;

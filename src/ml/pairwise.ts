@@ -2,7 +2,7 @@
  * All pairwise dot products of a small set of rows (a Gram matrix), through the SIMD kernel of
  * dot-kernel.ts. For samples of a few thousand rows (silhouette): s x s float32 values.
  */
-import { createKernels, TILE_CENTRES, TILE_ROWS } from './kernels.js';
+import { createKernels, TILE_CENTRES, TILE_ROWS } from './kernels/kernels.js';
 import { acquireMemory, releaseMemory } from './memory-pool.js';
 
 const BLOCK = 256;

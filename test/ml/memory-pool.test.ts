@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kmeans, prewarmKmeansMemory } from '../../src/ml/kmeans.js';
+import { kmeans, prewarmKmeansMemory } from '../../src/ml/kmeans/kmeans.js';
 import { acquireMemory, clearMemoryPool, releaseMemory } from '../../src/ml/memory-pool.js';
 import { uniformRows } from './support.js';
 

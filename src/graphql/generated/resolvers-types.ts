@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CollectionRow, DocumentRow, JobRow, ClusteringRow, ClusteringQuality, ClassifierRow } from '../../store/types.js';
 import type { ModuleView, CollectionConnectionModel, DocumentConnectionModel, ClusteringConnectionModel, ClusterModel, ClassifierMetricsModel } from '../models.js';
-import type { PredictionModel } from '../../services/classification-predict.js';
+import type { PredictionModel } from '../../services/classification/predict.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -6,7 +6,7 @@
  * WebAssembly values and the project's lib has no DOM).
  */
 
-import { sleb, uleb, type Code } from '../wasm-asm.js';
+import { sleb, uleb, type Code } from '../wasm/asm.js';
 
 export type { Code };
 
