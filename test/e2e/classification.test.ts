@@ -4,8 +4,9 @@
  * versions, score slices, classify stored documents as a job, and refuse bad requests with codes.
  * Embedding is kept small (about 130 short sentences).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSst2 } from '../../bench/datasets.js';
+import { describeIfPresent, evalDataMissing } from '../support/requires.js';
 import { codes, gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
 const train = loadSst2('train');
@@ -52,7 +53,7 @@ async function classifyHeldOut(name: string, version?: number): Promise<{ accura
   return { accuracy, predictions };
 }
 
-describe.skipIf(!train || !dev)('classifier heads over HTTP', () => {
+describeIfPresent(evalDataMissing('senteval/SST2', train && dev), 'classifier heads over HTTP', () => {
   beforeAll(async () => {
     server = await startServerProcess();
     expect((await gql(server.url, `mutation { createCollection(name: "sst") { name } }`)).errors).toBeUndefined();

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAmazonReviews } from '../../bench/datasets.js';
+import { describeIfPresent, evalDataMissing } from '../support/requires.js';
 import { codes, gql, removeDir, startServerProcess, type GqlResponse, type ServerProcess } from '../support/server.js';
 
 const reviews = loadAmazonReviews();
@@ -93,7 +94,7 @@ async function partition(c: Clustering): Promise<Record<string, string[]>> {
   return out;
 }
 
-describe.skipIf(!reviews)('clustering jobs over HTTP', () => {
+describeIfPresent(evalDataMissing('amazon_multidomain', reviews), 'clustering jobs over HTTP', () => {
   let main: Clustering;
 
   beforeAll(async () => {

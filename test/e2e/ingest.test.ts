@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAmazonReviews } from '../../bench/datasets.js';
+import { describeIfPresent, evalDataMissing } from '../support/requires.js';
 import { gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -46,7 +47,7 @@ const count = async (c: string) => (await gql(server.url, `query { collection(na
 const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
 const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-describe.skipIf(!reviews)('semhub ingest against a real server', () => {
+describeIfPresent(evalDataMissing('amazon_multidomain', reviews), 'semhub ingest against a real server', () => {
   beforeAll(async () => {
     server = await startServerProcess();
     dir = mkdtempSync(path.join(os.tmpdir(), 'semhub-ingest-'));

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAmazonReviews } from '../../bench/datasets.js';
+import { describeIfPresent, evalDataMissing } from '../support/requires.js';
 import { codes, gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
 const reviews = loadAmazonReviews();
@@ -16,7 +17,7 @@ const SEARCH = `query($c: String!, $text: String, $vector: [Float!], $documentId
   }
 }`;
 
-describe.skipIf(!reviews)('similarity search over HTTP', () => {
+describeIfPresent(evalDataMissing('amazon_multidomain', reviews), 'similarity search over HTTP', () => {
   beforeAll(async () => {
     server = await startServerProcess();
     await gql(server.url, `mutation { createCollection(name: "reviews") { name } }`);

@@ -6,7 +6,8 @@ import {
   normalizedMutualInfo,
 } from '../../src/ml/cluster-metrics.js';
 import { createRng } from '../../src/ml/prng.js';
-import { hasSklearn, python } from './support.js';
+import { itIfPresent } from '../support/requires.js';
+import { python, sklearnMissing } from './support.js';
 
 describe('cluster metrics', () => {
   it('scores identical and permuted labellings as perfect', () => {
@@ -41,8 +42,7 @@ describe('cluster metrics', () => {
     expect(() => clusterMetrics([1, 2], [1])).toThrow('2 gold labels but 1 predicted');
   });
 
-  it('agrees with scikit-learn on a random labelling', (ctx) => {
-    ctx.skip(!hasSklearn, 'python3-sklearn is not installed: skipping the comparison with scikit-learn');
+  itIfPresent(sklearnMissing, 'agrees with scikit-learn on a random labelling', () => {
     const rng = createRng(5);
     const gold = Array.from({ length: 500 }, () => `class-${rng.int(5)}`);
     const pred = Array.from({ length: 500 }, () => rng.int(7));

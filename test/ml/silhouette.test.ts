@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairwiseDistances, silhouetteFromDistances, silhouetteScore } from '../../src/ml/silhouette.js';
-import { hasSklearn, python, uniformRows } from './support.js';
+import { itIfPresent } from '../support/requires.js';
+import { python, sklearnMissing, uniformRows } from './support.js';
 
 describe('silhouette', () => {
   it('matches a hand-computed euclidean score', () => {
@@ -24,8 +25,7 @@ describe('silhouette', () => {
     expect(() => silhouetteScore(Float32Array.from([0, 1, 2]), 3, 1, [4, 4, 4])).toThrow('silhouette needs 2..2 clusters among 3 rows (got 1)');
   });
 
-  it('agrees with scikit-learn on random data and labels', (ctx) => {
-    ctx.skip(!hasSklearn, 'python3-sklearn is not installed: skipping the comparison with scikit-learn');
+  itIfPresent(sklearnMissing, 'agrees with scikit-learn on random data and labels', () => {
     const data = uniformRows(120, 9, 2);
     const labels = Array.from({ length: 120 }, (_, i) => (i * 7) % 4);
     const theirs = python<{ euclidean: number; cosine: number }>(

@@ -26,11 +26,20 @@ export function uniformRows(n: number, dims: number, seed: number): Float32Array
   return Float32Array.from({ length: n * dims }, () => rng.next() - 0.5);
 }
 
+/**
+ * Debian's python3, where apt's python3-sklearn installs (.ci/run installs it). Not `python3` from
+ * PATH: that may be a pyenv or venv interpreter that does not see Debian's dist-packages.
+ */
 const PYTHON = '/usr/bin/python3';
 
-/** Whether python3 with scikit-learn is installed (Debian python3-sklearn). */
-export const hasSklearn: boolean =
-  existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+/** Why the scikit-learn oracle cannot run (null when /usr/bin/python3 imports sklearn). */
+export const sklearnMissing: string | null = (() => {
+  if (!existsSync(PYTHON)) return `${PYTHON} is not installed (apt-get install python3-sklearn)`;
+  const r = spawnSync(PYTHON, ['-c', 'import sklearn'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status === 0) return null;
+  const why = r.error?.message ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`;
+  return `${PYTHON} cannot import sklearn (${why}; apt-get install python3-sklearn)`;
+})();
 
 /** Runs a python snippet that reads JSON from stdin and prints JSON. */
 export function python<T>(code: string, input: unknown): T {

@@ -4,7 +4,8 @@ import { trainLogistic } from '../../../src/ml/heads/logistic.js';
 import { evaluate } from '../../../src/ml/heads/metrics.js';
 import { argmaxRows, predictProbabilities } from '../../../src/ml/heads/net.js';
 import { jsOps } from '../../../src/ml/heads/ops.js';
-import { hasSklearn, python } from '../support.js';
+import { itIfPresent } from '../../support/requires.js';
+import { python, sklearnMissing } from '../support.js';
 import { accuracyOf, gaussianClasses, part } from './support.js';
 
 const base = { l2: 1e-3, rowWeights: null, maxIterations: 300 };
@@ -36,7 +37,7 @@ describe('logistic head', () => {
     expect(strong.stats.trainLoss).toBeGreaterThan(stats.trainLoss);
   });
 
-  it.skipIf(!hasSklearn)('gives the probabilities of scikit-learn LogisticRegression at the same C', () => {
+  itIfPresent(sklearnMissing, 'gives the probabilities of scikit-learn LogisticRegression at the same C', () => {
     for (const counts of [[70, 50], [40, 60, 50]]) {
       const data = gaussianClasses({ counts, dims: 5, seed: 9, spread: 2, noise: 1.5 });
       const classes = counts.length;
