@@ -21,7 +21,7 @@ describe('query limits rule', () => {
   });
 
   it('refuses too many field selections, counting aliases', () => {
-    const aliases = `{ ${Array.from({ length: 201 }, (_, i) => `a${i}: ok`).join(' ')} }`;
+    const aliases = `{ ${Array.from({ length: 201 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
     expect(problems(aliases)).toEqual([expect.stringContaining('more than 200 fields')]);
   });
 
@@ -40,14 +40,14 @@ describe('query limits rule', () => {
   });
 
   it('stops measuring a fragment bomb at the limit', () => {
-    const frags = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ${i === 29 ? 'ok' : `...F${i + 1} a: collections { totalCount } ...F${i + 1}`} }`).join(' ');
+    const frags = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ${i === 29 ? '__typename' : `...F${i + 1} a: collections { totalCount } ...F${i + 1}`} }`).join(' ');
     const started = performance.now();
     expect(problems(`{ ...F0 } ${frags}`)).toEqual([expect.stringContaining('could return more than')]);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('refuses more than 10 operations in one document', () => {
-    expect(problems(Array.from({ length: 11 }, (_, i) => `query Q${i} { ok }`).join(' '))).toEqual([expect.stringContaining('11 operations')]);
+    expect(problems(Array.from({ length: 11 }, (_, i) => `query Q${i} { __typename }`).join(' '))).toEqual([expect.stringContaining('11 operations')]);
   });
 
   it('ignores fragment cycles and unknown fields (other rules report them)', () => {
@@ -58,10 +58,10 @@ describe('query limits rule', () => {
 
 describe('checkQueryLimits (before Apollo parses)', () => {
   it('answers TOO_LARGE for too many tokens and for limits, null for fine or unparsable queries', () => {
-    expect(checkQueryLimits(schema, { query: `{ ok ${'@include(if: true) '.repeat(5000)}}` }, LIMITS)?.code).toBe('TOO_LARGE');
-    expect(checkQueryLimits(schema, { query: `{ ${'ok '.repeat(300)}}` }, LIMITS)?.code).toBe('TOO_LARGE');
-    expect(checkQueryLimits(schema, { query: '{ ok }' }, LIMITS)).toBeNull();
-    expect(checkQueryLimits(schema, { query: '{ ok ' }, LIMITS)).toBeNull();
+    expect(checkQueryLimits(schema, { query: `{ __typename ${'@include(if: true) '.repeat(5000)}}` }, LIMITS)?.code).toBe('TOO_LARGE');
+    expect(checkQueryLimits(schema, { query: `{ ${'__typename '.repeat(300)}}` }, LIMITS)?.code).toBe('TOO_LARGE');
+    expect(checkQueryLimits(schema, { query: '{ __typename }' }, LIMITS)).toBeNull();
+    expect(checkQueryLimits(schema, { query: '{ __typename ' }, LIMITS)).toBeNull();
     expect(checkQueryLimits(schema, { query: 42 }, LIMITS)).toBeNull();
   });
 });
@@ -69,7 +69,7 @@ describe('checkQueryLimits (before Apollo parses)', () => {
 describe('QueryLimitsChecker (cached per query string)', () => {
   it('gives the same verdicts as checkQueryLimits, the second time too', () => {
     const checker = new QueryLimitsChecker(schema, LIMITS);
-    const queries = [`{ ok ${'@include(if: true) '.repeat(5000)}}`, `{ ${'ok '.repeat(300)}}`, '{ ok }', '{ ok ', '{ collections(first: 100) { nodes { name } } }'];
+    const queries = [`{ __typename ${'@include(if: true) '.repeat(5000)}}`, `{ ${'__typename '.repeat(300)}}`, '{ __typename }', '{ __typename ', '{ collections(first: 100) { nodes { name } } }'];
     for (let round = 0; round < 2; round++) {
       for (const query of queries) expect(checker.check({ query })?.code).toBe(checkQueryLimits(schema, { query }, LIMITS)?.code);
     }
