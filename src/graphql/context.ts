@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { ApiKeyScope } from '../config.js';
+import type { ClusterRow, CollectionRow, DocumentRow } from '../services/records.js';
 import type { Hit, SearchRequest } from '../services/search.js';
 import type { Services } from '../services/services.js';
-import type { ClusterRow, CollectionRow, DocumentRow } from '../store/types.js';
 
 /** Per-request context: services, the caller's scope, and fresh DataLoaders (never shared across requests). */
 export interface RequestContext {
@@ -42,7 +42,7 @@ export function createLoaders(services: Services): Loaders {
     documentsByKey(collectionKey) {
       let loader = byKey.get(collectionKey);
       if (!loader) {
-        loader = new DataLoader((keys) => services.store.getDocumentsByKeys(collectionKey, [...keys]), { maxBatchSize: 1000 });
+        loader = new DataLoader((keys) => services.documents.getByKeys(collectionKey, keys), { maxBatchSize: 1000 });
         byKey.set(collectionKey, loader);
       }
       return loader;

@@ -16,8 +16,7 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
-import { AppError, tooLarge, type ErrorCode } from '../errors.js';
-import { textProblem, type Limits } from '../services/validate.js';
+import { tooLarge } from '../errors.js';
 
 /** Limits on the shape of one GraphQL document; from Config.limits. */
 export interface QueryLimits {
@@ -159,13 +158,4 @@ export function queryLimitsRule(limits: QueryLimits, variables?: Variables) {
       return false;
     },
   });
-}
-
-/**
- * Throws TOO_LARGE for a text over SEMHUB_MAX_TEXT_BYTES and BAD_USER_INPUT for an empty or
- * malformed one: the check upserts make per item, for texts that queries embed (search, similarity).
- */
-export function checkText(text: string, limits: Limits): void {
-  const problem = textProblem(text, limits);
-  if (problem) throw new AppError(problem[0] as ErrorCode, problem[1]);
 }

@@ -1,3 +1,5 @@
+import type { ClassifierMetrics, ClusteringRow, ClusterRow, CollectionRow, DocumentRow } from '../services/records.js';
+
 /** What an EncoderModule field resolves from: a collection's binding or a loaded module's info. */
 export interface ModuleView {
   name: string;
@@ -18,15 +20,15 @@ export interface ConnectionModel<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: () => Promise<number>;
 }
-export type CollectionConnectionModel = ConnectionModel<import('../store/types.js').CollectionRow>;
-export type DocumentConnectionModel = ConnectionModel<import('../store/types.js').DocumentRow>;
-export type ClusteringConnectionModel = ConnectionModel<import('../store/types.js').ClusteringRow>;
+export type CollectionConnectionModel = ConnectionModel<CollectionRow>;
+export type DocumentConnectionModel = ConnectionModel<DocumentRow>;
+export type ClusteringConnectionModel = ConnectionModel<ClusteringRow>;
 
 /** What a Cluster field resolves from: the stored cluster and the clustering it belongs to. */
 export interface ClusterModel {
-  cluster: import('../store/types.js').ClusterRow;
-  clustering: import('../store/types.js').ClusteringRow;
+  cluster: ClusterRow;
+  clustering: ClusteringRow;
 }
 
 /** What a ClassifierMetrics field resolves from: the metrics stored with a head. */
-export type ClassifierMetricsModel = import('../store/types.js').ClassifierMetrics;
+export type ClassifierMetricsModel = ClassifierMetrics;

@@ -3,8 +3,19 @@
  * cache of the store, so on start it is loaded and then caught up, or rebuilt from seq 0.
  */
 import { invariant } from '../errors.js';
-import type { Change } from '../store/types.js';
 import type { VectorIndex } from './types.js';
+
+/**
+ * One change of the store's log as catch-up reads it: a live document's key with its vector, or a
+ * deletion, at its change sequence. The index states what it needs and the services hand it the
+ * store's `changesSince` rows, which have this shape: neither layer imports the other.
+ */
+export interface Change {
+  key: number;
+  seq: number;
+  deleted: boolean;
+  vector: Float32Array | null;
+}
 
 /**
  * Applies every change after `index.seq`, `pageSize` (default 2000) at a time, in seq order:

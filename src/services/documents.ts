@@ -112,6 +112,11 @@ export class DocumentService {
     return this.store.getDocumentsByIds(collection.key, [...ids]);
   }
 
+  /** Documents of a collection by internal key (cluster representatives), in key order; null where missing or deleted. */
+  getByKeys(collectionKey: number, keys: readonly number[]): Promise<(DocumentRow | null)[]> {
+    return this.store.getDocumentsByKeys(collectionKey, [...keys]);
+  }
+
   /** One page of live documents matching the raw client filter, plus the total count. */
   async list(collection: CollectionRow, rawFilter: unknown, page: PageRequest): Promise<{ rows: DocumentRow[]; total: () => Promise<number> }> {
     const filter = parseFilter(rawFilter);

@@ -1,5 +1,3 @@
-import { badInput } from '../errors.js';
-
 /**
  * The metadata filter language of `documents`, `search` and `clusterCollection`:
  *   {"stars": 5}                          equality (strict JSON type: 5 is not "5")
@@ -9,13 +7,13 @@ import { badInput } from '../errors.js';
  *   {"meta.nested.key": 1}                dotted keys reach into nested objects
  * `ne` is the negation of `eq`: a document without the key matches it. `{"k": null}` matches a
  * missing key or an explicit null. Unknown operators are BAD_USER_INPUT, never ignored.
+ * `parseFilter()` turns it into the `Filter` tree of store/filter-ast.ts (re-exported here for the
+ * services); `matches()` is the reference meaning the stores' SQL compilers follow.
  */
-export type Scalar = string | number | boolean | null;
-export type Comparison = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';
-export type Filter =
-  | { op: 'and' | 'or'; children: Filter[] }
-  | { op: 'cmp'; key: string; cmp: Comparison; value: Scalar }
-  | { op: 'in'; key: string; values: Scalar[] };
+import { badInput } from '../errors.js';
+import type { Comparison, Filter, Scalar } from '../store/filter-ast.js';
+
+export type { Comparison, Filter, Scalar };
 
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}(\.[A-Za-z0-9_][A-Za-z0-9_-]{0,63}){0,7}$/;
 const COMPARISONS = new Set<string>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);

@@ -1,4 +1,4 @@
-import { badInput, tooLarge } from '../errors.js';
+import { AppError, badInput, tooLarge, type ErrorCode } from '../errors.js';
 
 /** Limits that validation enforces; from Config.limits. */
 export interface Limits {
@@ -51,6 +51,15 @@ export function textProblem(text: string, limits: Limits): [string, string] | nu
   }
   if (!text.isWellFormed()) return ['BAD_USER_INPUT', 'text contains unpaired UTF-16 surrogates'];
   return null;
+}
+
+/**
+ * Throws TOO_LARGE for a text over SEMHUB_MAX_TEXT_BYTES and BAD_USER_INPUT for an empty or
+ * malformed one: the check upserts make per item, for texts that queries embed (search, similarity).
+ */
+export function checkText(text: string, limits: Limits): void {
+  const problem = textProblem(text, limits);
+  if (problem) throw new AppError(problem[0] as ErrorCode, problem[1]);
 }
 
 /** Metadata must be a JSON object (or null) within the size limit; returns [code, message] or null. */

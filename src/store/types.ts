@@ -3,7 +3,7 @@
  * Two implementations (SQLite via better-sqlite3, PostgreSQL via pg) sit behind this one
  * interface and pass one shared test suite (test/store/repository.suite.ts).
  */
-import type { Filter } from '../services/filter.js';
+import type { Filter } from './filter-ast.js';
 
 export type Metric = 'cosine' | 'ip' | 'l2';
 
@@ -61,7 +61,7 @@ export interface UpsertOutcome {
   written: { id: string; key: number; seq: number; created: boolean; changed: boolean }[];
 }
 
-/** One change for index catch-up: a live document with its vector, or a deletion. */
+/** One change of a collection's log: a live document with its vector, or a deletion (what index/catch-up.ts reads). */
 export interface Change {
   key: number;
   seq: number;

@@ -1,15 +1,7 @@
-import type { ModuleBinding } from '../../store/types.js';
 import { requireScope } from '../auth.js';
-import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import type { ModuleView } from '../models.js';
 import { collectionOrThrow } from './documents.js';
-
-/** An EncoderModule view of the module a head was trained on, marked loaded when this server has it. */
-function moduleView(ctx: RequestContext, m: ModuleBinding): ModuleView {
-  const loaded = ctx.services.modules.list().find((l) => l.name === m.name && l.sha256 === m.sha256);
-  return { ...m, backend: loaded?.backend ?? null, inputKind: loaded?.inputKind ?? null, source: loaded?.source ?? null, loaded: Boolean(loaded) };
-}
+import { boundModuleView } from './modules.js';
 
 export const classificationResolvers: Resolvers = {
   Query: {
@@ -39,7 +31,7 @@ export const classificationResolvers: Resolvers = {
   },
   Classifier: {
     versions: (row, _, ctx) => ctx.services.classification.versions(row),
-    module: (row, _, ctx) => moduleView(ctx, row.module),
+    module: (row, _, ctx) => boundModuleView(ctx, row.module),
     createdAt: (row) => row.createdAt.toISOString(),
   },
   ClassifierMetrics: {
@@ -47,7 +39,7 @@ export const classificationResolvers: Resolvers = {
   },
   Prediction: {
     classifierVersion: (p) => p.classifier.version,
-    module: (p, _, ctx) => moduleView(ctx, p.classifier.module),
+    module: (p, _, ctx) => boundModuleView(ctx, p.classifier.module),
     evidence: (p) => p.evidence,
   },
 };

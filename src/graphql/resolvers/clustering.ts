@@ -1,4 +1,4 @@
-import type { ClusteringRow } from '../../store/types.js';
+import type { ClusteringRow } from '../../services/records.js';
 import { requireScope } from '../auth.js';
 import type { RequestContext } from '../context.js';
 import { connection, decodeCursor, pageSize } from '../cursor.js';
@@ -37,7 +37,7 @@ export const clusteringResolvers: Resolvers = {
   },
   Clustering: {
     collection: (c) => c.collectionName,
-    job: (c, _, ctx) => ctx.services.store.getJob(c.id),
+    job: (c, _, ctx) => ctx.services.jobs.get(c.id),
     filter: (c) => c.filter ?? null,
     clusters: (c, _, ctx) => clustersOf(ctx, c),
     cluster: async (c, { id }, ctx) => (await clustersOf(ctx, c)).find((m) => String(m.cluster.index) === id) ?? null,

@@ -1,7 +1,8 @@
-import type { Metric as StoreMetric } from '../../store/types.js';
+import type { Metric as StoreMetric } from '../../services/records.js';
 import { requireScope } from '../auth.js';
 import { connection, decodeCursor, pageSize } from '../cursor.js';
 import type { Metric, Resolvers } from '../generated/resolvers-types.js';
+import { boundModuleView } from './modules.js';
 
 const toStoreMetric = (m: Metric | null | undefined): StoreMetric | undefined =>
   m ? (m.toLowerCase() as StoreMetric) : undefined;
@@ -27,16 +28,7 @@ export const collectionResolvers: Resolvers = {
     },
   },
   Collection: {
-    module: (c, _, ctx) => {
-      const loaded = ctx.services.modules.list().find((m) => m.name === c.module.name && m.sha256 === c.module.sha256);
-      return {
-        ...c.module,
-        backend: loaded?.backend ?? null,
-        inputKind: loaded?.inputKind ?? null,
-        source: loaded?.source ?? null,
-        loaded: Boolean(loaded),
-      };
-    },
+    module: (c, _, ctx) => boundModuleView(ctx, c.module),
     metric: (c) => c.metric.toUpperCase() as Metric,
     documentCount: (c, _, ctx) => ctx.services.documents.count(c),
     indexedCount: (c, _, ctx) => ctx.services.indexes.indexedCount(c),

@@ -2,7 +2,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 
 export const jobResolvers: Resolvers = {
   Query: {
-    job: (_, { id }, ctx) => (id.length > 128 ? null : ctx.services.store.getJob(id)),
+    job: (_, { id }, ctx) => (id.length > 128 ? null : ctx.services.jobs.get(id)),
   },
   Job: {
     createdAt: (j) => j.createdAt.toISOString(),

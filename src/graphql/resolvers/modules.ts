@@ -1,28 +1,25 @@
-import { badInput } from '../../errors.js';
-import { cosineMatrix } from '../../modules/similarity.js';
-import type { ModuleInfo } from '../../modules/types.js';
+import type { ModuleBinding, ModuleInfo } from '../../services/records.js';
 import { requireScope } from '../auth.js';
+import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { checkText } from '../limits.js';
 import type { ModuleView } from '../models.js';
 
-/** Largest a x b similarity matrix one request may ask for. */
-export const MAX_SIMILARITY_CELLS = 1_000_000;
-
 const view = (m: ModuleInfo): ModuleView => ({ ...m, loaded: true });
+
+/**
+ * The EncoderModule view of the module a collection or a classifier head is bound to: its backend,
+ * input kind and source come from this server's module of the same name and sha256, and it is
+ * marked loaded only when there is one.
+ */
+export function boundModuleView(ctx: RequestContext, m: ModuleBinding): ModuleView {
+  const loaded = ctx.services.modules.list().find((l) => l.name === m.name && l.sha256 === m.sha256);
+  return { ...m, backend: loaded?.backend ?? null, inputKind: loaded?.inputKind ?? null, source: loaded?.source ?? null, loaded: Boolean(loaded) };
+}
 
 export const moduleResolvers: Resolvers = {
   Query: {
     modules: (_, __, ctx) => ctx.services.modules.list().map(view),
-    similarity: async (_, { module, a, b }, ctx) => {
-      const { maxBatch } = ctx.services.config.limits;
-      if (a.length + b.length > maxBatch) throw badInput(`a and b hold ${a.length + b.length} texts together; the limit is ${maxBatch}`);
-      if (a.length * b.length > MAX_SIMILARITY_CELLS) throw badInput(`a x b is ${a.length * b.length} cells; the limit is ${MAX_SIMILARITY_CELLS}`);
-      for (const t of [...a, ...b]) checkText(t, ctx.services.config.limits);
-      const encoder = ctx.services.modules.get(module);
-      const vectors = await encoder.embed([...a, ...b], { priority: 'interactive' });
-      return cosineMatrix(vectors.slice(0, a.length), vectors.slice(a.length));
-    },
+    similarity: (_, { module, a, b }, ctx) => ctx.services.similarity.matrix(module, a, b),
   },
   Mutation: {
     loadModule: async (_, spec, ctx) => {

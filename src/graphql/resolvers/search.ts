@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { checkText } from '../limits.js';
+import { checkText } from '../../services/validate.js';
 import { collectionOrThrow } from './documents.js';
 
 export const searchResolvers: Resolvers = {

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, max, sql 
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { Filter } from '../../services/filter.js';
+import type { Filter } from '../filter-ast.js';
 import type { ClassifierRow, MetadataPatch, NewClassifier, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';

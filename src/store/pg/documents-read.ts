@@ -1,6 +1,6 @@
 /** Document and vector reads on PostgreSQL; "live" means deleted_at IS NULL. */
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Filter } from '../../services/filter.js';
+import type { Filter } from '../filter-ast.js';
 import type { Change, DocumentRow, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';

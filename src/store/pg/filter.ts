@@ -1,5 +1,5 @@
 /**
- * Compiles a metadata Filter (services/filter.ts) to a PostgreSQL boolean expression over
+ * Compiles a metadata Filter (store/filter-ast.ts) to a PostgreSQL boolean expression over
  * `documents.metadata` (jsonb), with exactly the meaning of `matches()`:
  * - the value is `jsonb_path_query_first(metadata, 'strict $."a"."b"', '{}', true)`: strict mode
  *   with errors silenced, so a dotted key walks object members only (never into arrays, as `#>`
@@ -11,7 +11,7 @@
  * Every leaf is total (true or false, never NULL). The JSON path and operands are bound parameters.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Comparison, Filter, Scalar } from '../../services/filter.js';
+import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
 /** The strict SQL/JSON path of a dotted filter key, each member quoted. */

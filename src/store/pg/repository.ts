@@ -6,7 +6,7 @@
 import { asc, count, eq, gt } from 'drizzle-orm';
 import type pg from 'pg';
 import { conflict } from '../../errors.js';
-import type { Filter } from '../../services/filter.js';
+import type { Filter } from '../filter-ast.js';
 import { guard, isUniqueViolation } from '../driver-error.js';
 import { collectionExists, collectionValues, toCollectionRow, toJobRow } from '../rows.js';
 import type {

@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
-import type { Filter } from '../../services/filter.js';
+import type { Filter } from '../filter-ast.js';
 import { keywordTerms } from '../keyword-query.js';
 import { chunk, KEY_CHUNK } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';

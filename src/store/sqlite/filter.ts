@@ -1,5 +1,5 @@
 /**
- * Compiles a metadata Filter (services/filter.ts) to a SQLite boolean expression over
+ * Compiles a metadata Filter (store/filter-ast.ts) to a SQLite boolean expression over
  * `documents.metadata`, with exactly the meaning of `matches()`:
  * - types are strict: json_type tells 'integer'/'real' from 'text' from 'true'/'false', so 5 is
  *   not "5" and true is not 1 (json_extract alone would turn true into 1);
@@ -10,7 +10,7 @@
  * The JSON path and the operands are bound parameters.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Comparison, Filter, Scalar } from '../../services/filter.js';
+import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
 /** The SQLite JSON path of a dotted filter key, each member quoted. */

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
-import type { Filter } from '../../services/filter.js';
+import type { Filter } from '../filter-ast.js';
 import { fts5Query, keywordTerms } from '../keyword-query.js';
 import type { SqliteDb } from './db.js';
 import { compileFilter } from './filter.js';
