@@ -12,14 +12,12 @@ import { keywordsByAssignment, labelFromKeywords } from '../../ml/keywords.js';
 import { runKmeansInWorker } from '../../ml/kmeans/run-in-worker.js';
 import { representatives } from '../../ml/representatives.js';
 import type { ClusteringOutcome, ClusteringPatch, ClusteringRow, ClusterRepresentative, CollectionRow, Store } from '../../store/types.js';
+import type { JobReport } from '../jobs/job-runner.js';
 import { loadClusteringData } from './data.js';
 import { CLUSTERING_DEFAULTS, chooseKRange } from './params.js';
 import { externalQuality } from './quality.js';
 import { parseFilter } from '../filter.js';
 import { chooseKInThread, silhouetteInThread } from './ml-thread.js';
-
-/** How a job reports: the fraction done, and state worth storing (k once known). */
-export type Report = (fraction: number, patch?: ClusteringPatch) => void;
 
 /** Lets queued requests run between the synchronous steps. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -39,7 +37,7 @@ export async function computeClustering(
   store: Store,
   collection: CollectionRow,
   c: ClusteringRow,
-  opts: { expected: number; signal: AbortSignal; report: Report },
+  opts: { expected: number; signal: AbortSignal; report: JobReport<ClusteringPatch> },
 ): Promise<ClusteringOutcome> {
   const { signal, report } = opts;
   const data = await loadClusteringData(store, collection, parseFilter(c.filter), {

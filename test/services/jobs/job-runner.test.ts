@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { badInput } from '../../../src/errors.js';
+import { JobRunner, jobRecords, type JobContext, type JobSchedule } from '../../../src/services/jobs/job-runner.js';
+import { openStore } from '../../../src/store/open.js';
+import type { JobRow, Store } from '../../../src/store/types.js';
+import { newCollection } from '../../store/suite-support.js';
+
+type Update = Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>;
+
+const KIND = 'runner-test';
+const logger = pino({ level: 'silent' });
+const wording = { noun: 'test job', doing: 'testing', rerun: 'testJob' };
+
+let dataDir: string;
+let store: Store;
+let counter = 0;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'semhub-runner-'));
+  store = await openStore({ dataDir });
+});
+afterAll(async () => {
+  await store?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const runner = (schedule: JobSchedule = {}) => new JobRunner<Update>({ ...schedule, records: jobRecords(store, KIND), wording, logger });
+const newJob = (collectionKey: number | null = null) => store.createJob({ id: `job-${++counter}`, kind: KIND, collectionKey, params: {} });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Work that waits for `release()` (or its signal) and then stores its result. */
+function gate(): { work: (job: JobContext<Update>) => Promise<void>; started: Promise<void>; release(): void; sawAbort(): boolean } {
+  let release!: () => void;
+  let started!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const began = new Promise<void>((resolve) => (started = resolve));
+  let aborted = false;
+  const work = async (job: JobContext<Update>) => {
+    started();
+    await new Promise<void>((resolve) => {
+      void released.then(resolve);
+      job.signal.addEventListener('abort', () => {
+        aborted = true;
+        resolve();
+      });
+    });
+    if (job.signal.aborted) return;
+    await job.update({ status: 'SUCCEEDED', progress: 1, result: { ok: true } });
+  };
+  return { work, started: began, release, sawAbort: () => aborted };
+}
+
+describe('job runner', () => {
+  it('runs a job as RUNNING with progress that never goes back, and stores what the work stores last', async () => {
+    const jobs = runner();
+    const row = await newJob();
+    const seen: number[] = [];
+    await jobs.submit(row, async (job) => {
+      for (const f of [0.1, 0.5, 0.3, 0.9]) {
+        job.report(f);
+        await job.flush();
+        const now = await store.getJob(row.id);
+        expect(now?.status).toBe('RUNNING');
+        seen.push(now!.progress);
+      }
+      await job.update({ status: 'SUCCEEDED', progress: 1, result: { n: 4 } });
+    });
+    expect(seen).toEqual([0.1, 0.5, 0.5, 0.9]);
+    expect(await store.getJob(row.id)).toMatchObject({ status: 'SUCCEEDED', progress: 1, result: { n: 4 }, error: null });
+    expect(jobs.ownedIds).toEqual([]);
+    await jobs.close();
+  });
+
+  it('runs at most `concurrency` jobs at once: the next one stays PENDING until a slot is free', async () => {
+    const jobs = runner({ concurrency: 1 });
+    const [a, b] = [await newJob(), await newJob()];
+    const first = gate();
+    const second = gate();
+    const done = [jobs.submit(a, first.work), jobs.submit(b, second.work)];
+    await first.started;
+    expect(jobs.ownedIds).toEqual([a.id, b.id]);
+    expect((await store.getJob(b.id))?.status).toBe('PENDING');
+    first.release();
+    await second.started;
+    second.release();
+    await Promise.all(done);
+    expect((await store.getJob(a.id))?.status).toBe('SUCCEEDED');
+    expect((await store.getJob(b.id))?.status).toBe('SUCCEEDED');
+    await jobs.close();
+  });
+
+  it('stores an AppError as FAILED with its message, anything else with a pointer to the server log', async () => {
+    const jobs = runner({ concurrency: 2 });
+    const [user, internal] = [await newJob(), await newJob()];
+    await Promise.all([
+      jobs.submit(user, async () => {
+        throw badInput('k=9 needs at least 9 documents');
+      }),
+      jobs.submit(internal, async () => {
+        throw new Error('SELECT * FROM secrets');
+      }),
+    ]);
+    expect(await store.getJob(user.id)).toMatchObject({ status: 'FAILED', error: 'k=9 needs at least 9 documents' });
+    expect(await store.getJob(internal.id)).toMatchObject({
+      status: 'FAILED', error: `internal error while testing; the server log has the details (test job ${internal.id})`,
+    });
+    await jobs.close();
+  });
+
+  it('cancels a running job and a queued one, and writes nothing more for them', async () => {
+    const jobs = runner({ concurrency: 1 });
+    const c = await newCollection(store, `runner-${process.pid}-${++counter}`);
+    const [running, queued, other] = [await newJob(c.key), await newJob(c.key), await newJob()];
+    const r = gate();
+    const q = gate();
+    const o = gate();
+    const done = [jobs.submit(running, r.work), jobs.submit(queued, q.work), jobs.submit(other, o.work)];
+    await r.started;
+    jobs.cancelCollection(c.key);
+    await o.started;
+    expect(r.sawAbort()).toBe(true);
+    jobs.cancel(other.id);
+    await Promise.all(done);
+    expect(o.sawAbort()).toBe(true);
+    expect((await store.getJob(running.id))?.status).toBe('RUNNING');
+    expect((await store.getJob(queued.id))?.status).toBe('PENDING');
+    expect((await store.getJob(other.id))?.status).toBe('RUNNING');
+    await jobs.close();
+    // cancelled jobs are no longer owned: close left them to whoever cancelled them
+    expect((await store.getJob(running.id))?.status).toBe('RUNNING');
+  });
+
+  it('records the jobs it owns as FAILED when it closes, running or queued, and refuses new ones', async () => {
+    const jobs = runner({ concurrency: 1 });
+    const [running, queued] = [await newJob(), await newJob()];
+    const r = gate();
+    void jobs.submit(running, r.work);
+    void jobs.submit(queued, gate().work);
+    await r.started;
+    await jobs.close();
+    const stopped = { status: 'FAILED', error: 'the server stopped before this test job finished; run testJob again' };
+    expect(await store.getJob(running.id)).toMatchObject(stopped);
+    expect(await store.getJob(queued.id)).toMatchObject(stopped);
+    const late = await newJob();
+    await jobs.submit(late, gate().work);
+    expect(await store.getJob(late.id)).toMatchObject(stopped);
+  });
+
+  it('keeps the jobs it owns fresh, and fails the unfinished jobs of an owner that stopped refreshing', async () => {
+    const orphan = await newJob();
+    await store.updateJob(orphan.id, { status: 'RUNNING', progress: 0.4 });
+    await sleep(1100);
+    // a long job of this process: older than staleMs by the end, but refreshed by the heartbeat
+    const jobs = runner({ heartbeatMs: 100, staleMs: 1000 });
+    const owned = await newJob();
+    const g = gate();
+    const done = jobs.submit(owned, g.work);
+    await g.started;
+    await sleep(1300);
+    expect(await store.getJob(orphan.id)).toMatchObject({
+      status: 'FAILED', progress: 0.4, error: 'the server running this test job stopped (no progress for 1 s); run testJob again',
+    });
+    expect((await store.getJob(owned.id))?.status).toBe('RUNNING');
+    g.release();
+    await done;
+    expect((await store.getJob(owned.id))?.status).toBe('SUCCEEDED');
+    await jobs.close();
+  });
+});
