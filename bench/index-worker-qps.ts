@@ -1,17 +1,23 @@
 /**
- * Measures raw single-thread hnswlib `searchKnn` QPS against the worker-based HnswIndex.search
- * with concurrent callers, on clustered 512-d vectors. Not a test; run by hand:
- *   npx tsx test/index/measure-search-qps.ts [n=50000] [callers=32] [secondsPerRound=1] [rounds=5]
- * The index is built once (m 16, efConstruction 200) and cached under $TMPDIR/semhub-qps-<n>.
+ * The vector index alone, against its peer in the same run: raw single-thread hnswlib-node
+ * `searchKnn` vs the worker-based HnswIndex.search (src/index/hnsw.ts) with `callers` concurrent
+ * callers, on clustered 512-d vectors (test/index/clustered.ts: random vectors have no
+ * neighbourhood structure). No server, no embeddings: `semhub bench search` measures the same raw
+ * peer against GraphQL over HTTP on real embeddings; this one isolates the worker hop.
+ * Not part of `semhub bench`; run by hand:
+ *   npx tsx bench/index-worker-qps.ts [n=50000] [callers=32] [secondsPerRound=1] [rounds=5]
+ * Prints one JSON line per ef (64, 128): median QPS of each, their ratio, recall@10 against exact
+ * search, single-caller p50/p99. The index is built once (m 16, efConstruction 200) and cached
+ * under $TMPDIR/semhub-qps-<n>.
  */
 import hnswlib from 'hnswlib-node';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exactKnn } from '../../src/index/brute-force.js';
-import { openHnswIndex } from '../../src/index/hnsw.js';
-import { clusteredVectors } from './clustered.js';
-import { items, params, recall } from './helpers.js';
+import { exactKnn } from '../src/index/brute-force.js';
+import { openHnswIndex } from '../src/index/hnsw.js';
+import { clusteredVectors } from '../test/index/clustered.js';
+import { items, params, recall } from '../test/index/helpers.js';
 
 const [n = 50_000, callers = 32, seconds = 1, rounds = 5] = process.argv.slice(2).map(Number);
 const dims = 512;
