@@ -4,8 +4,6 @@
  * "charger cable" after "battery charger" and "cable"), a bigram replaces the chosen unigrams it
  * contains, and simple plural twins ("charger", "chargers") count as one word.
  */
-import type { Keyword } from './keywords.js';
-
 const words = (term: string): string[] => term.split(' ');
 
 function sameWord(a: string, b: string): boolean {
@@ -19,11 +17,12 @@ function covered(inner: string, outer: string): boolean {
 }
 
 /**
- * E.g. ["battery", "cable", "charger", "battery charger", "usb"] -> "battery charger / cable / usb".
+ * E.g. ["battery", "cable", "charger", "battery charger", "usb"] -> "battery charger / cable / usb";
+ * keywords may be terms or scored keywords (keywords.ts's Keyword; only `term` is read).
  * Looks at the first 3 * max keywords; once `max` terms are chosen, a later bigram may still merge
  * the unigrams it contains. Empty input gives "".
  */
-export function labelFromKeywords(keywords: readonly (string | Keyword)[], max = 3): string {
+export function labelFromKeywords(keywords: readonly (string | { readonly term: string })[], max = 3): string {
   let chosen: string[] = [];
   for (const k of keywords.slice(0, 3 * max)) {
     const term = typeof k === 'string' ? k : k.term;
