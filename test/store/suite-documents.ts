@@ -65,6 +65,55 @@ export function documentTests(ctx: SuiteContext): void {
       expect(await ctx.store().countDocuments(c.key)).toBe(1);
     });
 
+    it('keeps the key and created_at of an updated id, moving only updated_at and seq', async () => {
+      const c = await ctx.collection('keep');
+      const [first] = (await ctx.store().upsertDocuments(c.key, [doc('a', 'v1', { v: 1 })])).written;
+      const [before] = await ctx.store().getDocumentsByIds(c.key, ['a']);
+      await new Promise((r) => setTimeout(r, 5));
+      const [second] = (await ctx.store().upsertDocuments(c.key, [doc('a', 'v2', null)])).written;
+      const [after] = await ctx.store().getDocumentsByIds(c.key, ['a']);
+      expect(after).toMatchObject({ key: first!.key, text: 'v2', metadata: null, contentHash: 'h:v2', seq: second!.seq, deletedAt: null });
+      expect(after!.createdAt.getTime()).toBe(before!.createdAt.getTime());
+      expect(after!.updatedAt.getTime()).toBeGreaterThan(before!.updatedAt.getTime());
+      expect(bytesOf((await ctx.store().getVectorsByKeys(c.key, [first!.key]))[0]!)).toEqual(bytesOf(doc('a', 'v2').vector));
+    });
+
+    it('writes nothing of a call that fails inside its transaction, keyword index included', async () => {
+      const c = await ctx.collection('atomic');
+      await ctx.store().upsertDocuments(c.key, [doc('a', 'old copper')]);
+      // JSON cannot encode a BigInt: the call fails after its prior-row reads, at its writes
+      const bad = doc('bad', 'brass', { n: 10n });
+      await expect(ctx.store().upsertDocuments(c.key, [doc('a', 'new silver'), doc('b', 'silver too'), bad])).rejects.toThrow(/^store: upsertDocuments failed/);
+      expect((await ctx.store().getDocumentsByIds(c.key, ['a', 'b', 'bad'])).map((r) => r?.text ?? null)).toEqual(['old copper', null, null]);
+      expect(await ctx.store().countDocuments(c.key)).toBe(1);
+      expect(await ctx.store().keywordSearch(c.key, 'silver', 10, null)).toEqual([]);
+      expect(await ctx.store().keywordSearch(c.key, 'copper', 10, null)).toHaveLength(1);
+    });
+
+    it('upserts and deletes more documents in one call than one statement may bind, revivals and duplicates mixed', async () => {
+      const c = await ctx.collection('many');
+      const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `d${from + i}`);
+      const first = (await ctx.store().upsertDocuments(c.key, ids(0, 700).map((id) => doc(id)))).written;
+      const keyOf = new Map(first.map((w) => [w.id, w.key]));
+      expect(await ctx.store().deleteDocuments(c.key, [...ids(0, 300), 'd0', 'missing'])).toBe(300);
+      const top = await ctx.store().maxSeq(c.key);
+      const batch = [...ids(200, 1300).map((id) => doc(id, `new ${id}`)), doc('d250', 'last wins')];
+      const out = (await ctx.store().upsertDocuments(c.key, batch)).written;
+      expect(out).toHaveLength(1101);
+      const byId = new Map(out.map((w) => [w.id, w]));
+      expect(byId.get('d250')).toMatchObject({ key: keyOf.get('d250'), created: true, changed: true });
+      expect(byId.get('d400')).toMatchObject({ key: keyOf.get('d400'), created: false, changed: true });
+      expect(byId.get('d1000')).toMatchObject({ created: true, changed: true });
+      expect(out.every((w) => w.seq > top)).toBe(true);
+      expect(new Set(out.map((w) => w.seq)).size).toBe(1100);
+      expect(new Set(out.map((w) => w.key)).size).toBe(1100);
+      expect((await ctx.store().getDocumentsByIds(c.key, ['d250']))[0]!.text).toBe('last wins');
+      expect(await ctx.store().countDocuments(c.key)).toBe(1300 - 200);
+      expect(await ctx.store().countDeleted(c.key)).toBe(200);
+      expect(await ctx.store().deleteDocuments(c.key, ids(0, 1300))).toBe(1100);
+      expect(await ctx.store().countDocuments(c.key)).toBe(0);
+    });
+
     it('soft-deletes and counts only documents that were live', async () => {
       const c = await ctx.collection('delete');
       await ctx.store().upsertDocuments(c.key, [doc('a'), doc('b'), doc('c')]);

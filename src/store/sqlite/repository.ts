@@ -19,6 +19,7 @@ import * as clustering from './clusterings.js';
 import * as search from './search-read.js';
 import { deleteDocuments, upsertDocuments } from './documents-write.js';
 import { HotReads } from './hot-reads.js';
+import { HotWrites } from './hot-writes.js';
 import { createKeywordIndex, dropKeywordIndex } from './keyword-index.js';
 import { collections, documents, jobs } from './schema.js';
 
@@ -27,9 +28,11 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
 
   private readonly hot: HotReads;
+  private readonly writes: HotWrites;
 
   constructor(private readonly client: Database.Database, private readonly db: SqliteDb) {
     this.hot = new HotReads(client);
+    this.writes = new HotWrites(client);
   }
 
   createCollection(c: NewCollection): Promise<CollectionRow> {
@@ -77,11 +80,11 @@ export class SqliteStore implements Store {
   }
 
   upsertDocuments(collectionKey: number, docs: DocumentWrite[]) {
-    return guard('upsertDocuments', () => upsertDocuments(this.db, collectionKey, docs));
+    return guard('upsertDocuments', () => upsertDocuments(this.writes, collectionKey, docs));
   }
 
   deleteDocuments(collectionKey: number, ids: string[]) {
-    return guard('deleteDocuments', () => deleteDocuments(this.db, collectionKey, ids));
+    return guard('deleteDocuments', () => deleteDocuments(this.writes, collectionKey, ids));
   }
 
   getDocumentsByIds(collectionKey: number, ids: string[]) {
