@@ -1,76 +1,42 @@
-import { BACKEND_PREFERENCES, type BackendPreference } from '../config.js';
-import { flag, type Args } from './args.js';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../paths.js';
+import type { Args } from './args.js';
 
-/** Options every bench accepts; a bench ignores the ones it has no use for. */
-interface BenchOptions {
-  json: boolean;
-  seconds?: number;
-  rounds?: number;
-  workers?: number;
-  tokenBudget?: number;
-  backend?: BackendPreference;
-}
-type BenchFn = (opts: BenchOptions) => Promise<unknown>;
+/** Signals that stop `semhub bench` and are passed on to the bench it runs. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Benchmarks by name; each lives in bench/<name>.ts and compares against a named peer in the same run. */
-const BENCHES: Record<string, () => Promise<BenchFn>> = {
-  embed: async () => (await import('../../bench/embed.js')).benchEmbed,
-  search: async () => (await import('../../bench/search.js')).benchSearch,
-  classify: async () => (await import('../../bench/classify.js')).benchClassify,
-  cluster: async () => (await import('../../bench/cluster.js')).benchCluster,
-  load: async () => (await import('../../bench/load.js')).benchLoad,
-};
-
-class UsageError extends Error {}
-
-/** A numeric flag: undefined when absent, UsageError unless `ok` accepts it. */
-function numberFlag(args: Args, name: string, what: string, ok: (n: number) => boolean): number | undefined {
-  const raw = flag(args, name);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!ok(n)) throw new UsageError(`--${name} must be ${what}, got "${raw}"`);
-  return n;
-}
-
-function options(args: Args): BenchOptions {
-  const backend = flag(args, 'backend');
-  if (backend !== undefined && !(BACKEND_PREFERENCES as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got "${backend}"`);
-  }
-  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
-  return {
-    json: args.flags.has('json'),
-    seconds: numberFlag(args, 'seconds', 'a positive number', (n) => Number.isFinite(n) && n > 0),
-    rounds: numberFlag(args, 'rounds', 'a positive integer', positiveInt),
-    workers: numberFlag(args, 'workers', 'an integer from 0', (n) => Number.isInteger(n) && n >= 0),
-    tokenBudget: numberFlag(args, 'budget', 'a positive integer', positiveInt),
-    backend: backend as BackendPreference | undefined,
-  };
+/** The arguments again, in a form `parseArgs()` reads back to the same Args: positionals, then `--flag` / `--flag=value`. */
+function toArgv(args: Args): string[] {
+  const flags = [...args.flags].map(([name, value]) => (value === true ? `--${name}` : `--${name}=${value}`));
+  return [...args.positionals, ...flags];
 }
 
 /**
  * `semhub bench <name> [--json] [--seconds N] [--rounds N] [--workers N] [--budget T] [--backend B]`:
- * one JSON object per run on stdout with --json. `--seconds` is the duration of bench load and
- * bench search; rounds, workers, budget and backend are bench embed's (semhub's side; the peer
- * stays tfjs-wasm).
+ * runs bench/main.ts (which reads the options; see there) in a child Node process with the same
+ * arguments, stdio and node flags, under tsx, and exits as it does. The benchmarks are not part of
+ * the shipped code, so src/ never imports bench/. SIGINT, SIGTERM and SIGHUP are passed on; the
+ * child also stops when this process is gone (its IPC channel closes).
  */
 export async function bench(args: Args): Promise<void> {
-  const name = args.positionals[0] ?? flag(args, 'name');
-  const load = name ? BENCHES[name] : undefined;
-  if (!load) {
-    console.error(`semhub bench: choose one of ${Object.keys(BENCHES).join(', ')}`);
-    process.exitCode = 2;
-    return;
-  }
-  let opts: BenchOptions;
-  try {
-    opts = options(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`semhub bench: ${e.message}`);
-    process.exitCode = 2;
-    return;
-  }
-  const run = await load();
-  await run(opts);
+  // Under tsx (a .ts file) this process's execArgv already loads tsx; compiled, the child needs it.
+  const loader = import.meta.url.endsWith('.ts') ? [] : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+  const entry = path.join(PROJECT_ROOT, 'bench', 'main.ts');
+  const child = spawn(process.execPath, [...process.execArgv, ...loader, entry, ...toArgv(args)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of FORWARDED) process.on(signal, forward);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, s) => resolve([c, s]));
+  }).finally(() => {
+    for (const s of FORWARDED) process.off(s, forward);
+  });
+  // a bench stopped by a signal stops this process the same way
+  if (signal) process.kill(process.pid, signal);
+  else process.exitCode = code ?? 1;
 }
