@@ -24,3 +24,21 @@ describe('configuration of limits, timeouts and GraphiQL', () => {
     }
   });
 });
+
+describe('configuration of the encoder backend', () => {
+  it('defaults to auto and takes every ONNX Runtime and tfjs backend by name', () => {
+    expect(loadConfig({}).backend).toBe('auto');
+    for (const b of ['onnx-cuda', 'onnx-webgpu', 'onnx-cpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']) expect(loadConfig({ SEMHUB_BACKEND: b }).backend).toBe(b);
+  });
+
+  it('refuses an unknown backend, naming the variable and the values it takes', () => {
+    let err: unknown;
+    try {
+      loadConfig({ SEMHUB_BACKEND: 'cuda' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems[0]).toMatch(/^SEMHUB_BACKEND="cuda": .*onnx-cpu/);
+  });
+});
