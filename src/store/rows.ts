@@ -1,9 +1,12 @@
 /**
  * Row shapes shared by both dialects: drizzle returns the same property names from the SQLite and
- * the PostgreSQL tables, so one mapper per type serves both repositories.
+ * the PostgreSQL tables, so one mapper per type serves both dialects.
  */
 import { invariant } from '../errors.js';
-import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, CollectionRow, JobRow, JobStatus, Metric, NewCollection } from './types.js';
+import type {
+  ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, JobStore, Metric,
+  NewCollection,
+} from './types.js';
 
 /** A `collections` row as drizzle selects it. */
 export interface CollectionRecord {
@@ -46,6 +49,17 @@ export function toCollectionRow(r: CollectionRecord): CollectionRow {
     hnsw: { m: r.hnswM, efConstruction: r.hnswEfConstruction, ef: r.hnswEf },
     createdAt: r.createdAt,
   };
+}
+
+/** The `jobs` insert values of a new job: PENDING at progress 0. */
+export function newJobValues(job: Parameters<JobStore['createJob']>[0], now: Date): JobRow {
+  return { ...job, status: 'PENDING', progress: 0, result: null, error: null, createdAt: now, updatedAt: now };
+}
+
+/** The columns of a DocumentRow in the `documents` table of either dialect, as one select shape. */
+export function documentColumnsOf<T extends Record<keyof DocumentRow, unknown>>(documents: T): Pick<T, keyof DocumentRow> {
+  const { key, id, text, metadata, contentHash, seq, createdAt, updatedAt, deletedAt } = documents;
+  return { key, id, text, metadata, contentHash, seq, createdAt, updatedAt, deletedAt };
 }
 
 /** A JobRow from a `jobs` record (drizzle already decoded the JSON columns). */
@@ -93,6 +107,22 @@ export function jobPatchOf(patch: ClusteringPatch): Partial<Pick<JobRow, 'status
 /** The result a finished clustering's job reports: where to read it, k and the cluster sizes. */
 export function clusteringJobResult(id: string, o: ClusteringOutcome): Record<string, unknown> {
   return { clusteringId: id, k: o.k, kChosenBy: o.kChosenBy, documents: o.documentKeys.length, sizes: o.clusters.map((c) => c.size) };
+}
+
+/** A `clusters` row as drizzle selects it. */
+export interface ClusterRecord extends Omit<ClusterRow, 'index'> {
+  cluster: number;
+}
+
+/** The clusters of each of `clusteringKeys`, in that order, from records ordered by clustering and cluster. */
+export function groupClusters(clusteringKeys: readonly number[], records: readonly ClusterRecord[]): ClusterRow[][] {
+  const byKey = new Map<number, ClusterRow[]>();
+  for (const { cluster, ...r } of records) {
+    let list = byKey.get(r.clusteringKey);
+    if (!list) byKey.set(r.clusteringKey, (list = []));
+    list.push({ ...r, index: cluster });
+  }
+  return clusteringKeys.map((k) => byKey.get(k) ?? []);
 }
 
 /** Assignment rows of an outcome, for insertion. */

@@ -13,17 +13,45 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { bindStore } from '../bind.js';
 import { openError } from '../driver-error.js';
 import { migrationsDir } from '../migrations-dir.js';
 import type { Store } from '../types.js';
+import * as classifiers from './classifiers.js';
+import * as clusterings from './clusterings.js';
+import * as collections from './collections.js';
+import { sqliteConn } from './conn.js';
+import type { SqliteDb } from './db.js';
+import * as documentReads from './documents-read.js';
+import * as documentWrites from './documents-write.js';
+import * as jobs from './jobs.js';
 import { ensureKeywordIndexes } from './keyword-index.js';
-import { SqliteStore } from './repository.js';
+import * as search from './search-read.js';
 
 /** File name of the database inside the data folder. */
 export const SQLITE_FILE = 'semhub.db';
 
 /** Default busy_timeout in milliseconds. */
 export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The Store on one open, migrated connection. better-sqlite3 is synchronous and the store owns the
+ * connection, so every call runs to completion before the next starts: concurrent async callers
+ * cannot interleave inside a transaction, and writes are never lost to races.
+ */
+function sqliteStore(client: Database.Database, db: SqliteDb): Store {
+  return bindStore({
+    name: 'sqlite',
+    context: sqliteConn(client, db),
+    functions: { collections, search, clusterings, classifiers, jobs, documents: { ...documentReads, ...documentWrites } },
+    /** Closes the connection (a WAL checkpoint runs on close). */
+    close() {
+      if (!client.open) return;
+      client.pragma('optimize');
+      client.close();
+    },
+  });
+}
 
 /** Opens (creating if needed) and migrates the SQLite store in `dataDir`. */
 export async function openSqliteStore(dataDir: string): Promise<Store> {
@@ -46,7 +74,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
       migrate(db, { migrationsFolder: folder });
     }
     ensureKeywordIndexes(client);
-    return new SqliteStore(client, db);
+    return sqliteStore(client, db);
   } catch (e) {
     client?.close();
     throw openError(`SQLite database ${file}`, e);

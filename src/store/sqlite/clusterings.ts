@@ -3,14 +3,16 @@
  * each in one IMMEDIATE transaction; a finished clustering's clusters and assignments are written
  * in the same transaction that marks it SUCCEEDED, so a reader never sees half a result.
  */
-import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lt, type SQL } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
+import { after, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
-  jobPatchOf, toClusteringRow, UNFINISHED,
+  groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
 import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
+import type { SqliteConn } from './conn.js';
 import { documentColumns, type SqliteDb } from './db.js';
 import { clusterAssignments, clusterings, clusters, collections, documents, jobs } from './schema.js';
 
@@ -26,15 +28,12 @@ function selectClusterings(db: SqliteDb, where: SQL | undefined) {
 }
 
 /** Store.createClustering for SQLite. */
-export function createClustering(db: SqliteDb, c: { id: string; collectionKey: number; params: ClusteringParams }): ClusteringRow {
+export function createClustering({ db }: SqliteConn, c: { id: string; collectionKey: number; params: ClusteringParams }): ClusteringRow {
   return db.transaction((tx) => {
     const coll = tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).get();
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
-    tx.insert(jobs).values({
-      id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, status: 'PENDING', progress: 0,
-      params: clusteringJobParams(c.params), result: null, error: null, createdAt: now, updatedAt: now,
-    }).run();
+    tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params) }, now)).run();
     tx.insert(clusterings).values({
       id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
     }).run();
@@ -43,7 +42,7 @@ export function createClustering(db: SqliteDb, c: { id: string; collectionKey: n
 }
 
 /** Store.updateClustering for SQLite: only unfinished clusterings change. */
-export function updateClustering(db: SqliteDb, id: string, patch: ClusteringPatch): void {
+export function updateClustering({ db }: SqliteConn, id: string, patch: ClusteringPatch): void {
   db.transaction((tx) => {
     const now = new Date();
     const changed = tx.update(clusterings).set({ ...patch, updatedAt: now })
@@ -53,7 +52,7 @@ export function updateClustering(db: SqliteDb, id: string, patch: ClusteringPatc
 }
 
 /** Store.finishClustering for SQLite. */
-export function finishClustering(db: SqliteDb, id: string, o: ClusteringOutcome): boolean {
+export function finishClustering({ db }: SqliteConn, id: string, o: ClusteringOutcome): boolean {
   checkOutcome(o);
   return db.transaction((tx) => {
     const row = tx.select({ key: clusterings.key }).from(clusterings)
@@ -71,29 +70,29 @@ export function finishClustering(db: SqliteDb, id: string, o: ClusteringOutcome)
 }
 
 /** Store.getClustering for SQLite. */
-export function getClustering(db: SqliteDb, id: string): ClusteringRow | null {
+export function getClustering({ db }: SqliteConn, id: string): ClusteringRow | null {
   const row = selectClusterings(db, eq(clusterings.id, id)).get();
   return row ? toClusteringRow(row) : null;
 }
 
 /** Store.listClusterings for SQLite. */
-export function listClusterings(db: SqliteDb, collectionKey: number, page: PageRequest): ClusteringRow[] {
-  return selectClusterings(db, and(eq(clusterings.collectionKey, collectionKey), page.afterKey === undefined ? undefined : gt(clusterings.key, page.afterKey)))
+export function listClusterings({ db }: SqliteConn, collectionKey: number, page: PageRequest): ClusteringRow[] {
+  return selectClusterings(db, and(eq(clusterings.collectionKey, collectionKey), after(clusterings.key, page.afterKey)))
     .orderBy(asc(clusterings.key)).limit(page.first).all().map(toClusteringRow);
 }
 
 /** Store.countClusterings for SQLite. */
-export function countClusterings(db: SqliteDb, collectionKey: number): number {
+export function countClusterings({ db }: SqliteConn, collectionKey: number): number {
   return db.select({ n: count() }).from(clusterings).where(eq(clusterings.collectionKey, collectionKey)).get()?.n ?? 0;
 }
 
 /** Store.deleteClustering for SQLite: deleting the job cascades to the clustering, its clusters and assignments. */
-export function deleteClustering(db: SqliteDb, id: string): boolean {
+export function deleteClustering({ db }: SqliteConn, id: string): boolean {
   return db.delete(jobs).where(and(eq(jobs.id, id), eq(jobs.kind, CLUSTER_JOB_KIND))).run().changes > 0;
 }
 
 /** Store.failStaleClusterings for SQLite. */
-export function failStaleClusterings(db: SqliteDb, staleBefore: Date, error: string): string[] {
+export function failStaleClusterings({ db }: SqliteConn, staleBefore: Date, error: string): string[] {
   return db.transaction((tx) => {
     const ids = tx.select({ id: clusterings.id }).from(clusterings)
       .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore))).all().map((r) => r.id);
@@ -107,40 +106,27 @@ export function failStaleClusterings(db: SqliteDb, staleBefore: Date, error: str
 }
 
 /** Store.getClusters for SQLite. */
-export function getClusters(db: SqliteDb, clusteringKeys: number[]): ClusterRow[][] {
-  const byKey = new Map<number, ClusterRow[]>();
+export function getClusters({ db }: SqliteConn, clusteringKeys: number[]): ClusterRow[][] {
+  const parts: ClusterRecord[][] = [];
   for (const part of chunk([...new Set(clusteringKeys)])) {
-    const rows = db.select().from(clusters).where(inArray(clusters.clusteringKey, part))
-      .orderBy(asc(clusters.clusteringKey), asc(clusters.cluster)).all();
-    for (const { cluster, ...r } of rows) {
-      if (!byKey.has(r.clusteringKey)) byKey.set(r.clusteringKey, []);
-      byKey.get(r.clusteringKey)!.push({ ...r, index: cluster });
-    }
+    parts.push(db.select().from(clusters).where(inArray(clusters.clusteringKey, part))
+      .orderBy(asc(clusters.clusteringKey), asc(clusters.cluster)).all());
   }
-  return clusteringKeys.map((k) => byKey.get(k) ?? []);
-}
-
-function members(clusteringKey: number, cluster: number, afterKey?: number): SQL | undefined {
-  return and(
-    eq(clusterAssignments.clusteringKey, clusteringKey),
-    eq(clusterAssignments.cluster, cluster),
-    afterKey === undefined ? undefined : gt(clusterAssignments.documentKey, afterKey),
-    isNull(documents.deletedAt),
-  );
+  return groupClusters(clusteringKeys, parts.flat());
 }
 
 /** Store.listClusterDocuments for SQLite. */
-export function listClusterDocuments(db: SqliteDb, clusteringKey: number, cluster: number, page: PageRequest): DocumentRow[] {
+export function listClusterDocuments({ db }: SqliteConn, clusteringKey: number, cluster: number, page: PageRequest): DocumentRow[] {
   return db.select(documentColumns).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(members(clusteringKey, cluster, page.afterKey))
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster, page.afterKey))
     .orderBy(asc(clusterAssignments.documentKey)).limit(page.first).all();
 }
 
 /** Store.countClusterDocuments for SQLite. */
-export function countClusterDocuments(db: SqliteDb, clusteringKey: number, cluster: number): number {
+export function countClusterDocuments({ db }: SqliteConn, clusteringKey: number, cluster: number): number {
   return db.select({ n: count() }).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(members(clusteringKey, cluster)).get()?.n ?? 0;
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster)).get()?.n ?? 0;
 }
 

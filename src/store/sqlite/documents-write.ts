@@ -1,17 +1,21 @@
 /**
  * Document writes on SQLite. Each call is one IMMEDIATE transaction (write lock taken at BEGIN, so
  * another process waits on busy_timeout instead of failing at upgrade): documents, vectors and the
- * seq counter commit together or not at all. The statements are prepared once per connection
- * (hot-writes.ts); the keyword index follows through its triggers.
+ * seq counter commit together or not at all. Upserts and deletes run on statements prepared once
+ * per connection (hot-writes.ts); metadata patches (classify runs) go through drizzle. The keyword
+ * index follows through its triggers.
  */
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { DocumentWrite, UpsertOutcome } from '../types.js';
-import { checkWrites, lastWins, upsertOutcome, type PriorRow } from '../upsert-plan.js';
-import type { HotWrites } from './hot-writes.js';
+import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
+import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow } from '../upsert-plan.js';
+import type { SqliteConn } from './conn.js';
+import { documents } from './schema.js';
+import { allocateSeq } from './seq.js';
 
 /** Store.upsertDocuments for SQLite. */
-export function upsertDocuments(w: HotWrites, collectionKey: number, docs: DocumentWrite[]): UpsertOutcome {
+export function upsertDocuments({ writes: w }: SqliteConn, collectionKey: number, docs: DocumentWrite[]): UpsertOutcome {
   if (docs.length === 0) return { written: [] };
   const winners = lastWins(docs);
   return w.immediate(() => {
@@ -34,7 +38,7 @@ export function upsertDocuments(w: HotWrites, collectionKey: number, docs: Docum
 }
 
 /** Store.deleteDocuments for SQLite: soft delete, one new seq per live document, in key order. */
-export function deleteDocuments(w: HotWrites, collectionKey: number, ids: string[]): number {
+export function deleteDocuments({ writes: w }: SqliteConn, collectionKey: number, ids: string[]): number {
   if (ids.length === 0) return 0;
   return w.immediate(() => {
     const keys: number[] = [];
@@ -49,4 +53,26 @@ export function deleteDocuments(w: HotWrites, collectionKey: number, ids: string
     w.delete(keys, first, now);
     return keys.length;
   });
+}
+
+/** Store.patchDocumentMetadata for SQLite: one IMMEDIATE transaction, one new seq per patched document. */
+export function patchDocumentMetadata({ db }: SqliteConn, collectionKey: number, patches: MetadataPatch[]): number {
+  if (patches.length === 0) return 0;
+  const byKey = new Map(patches.map((p) => [p.key, p.set]));
+  return db.transaction((tx) => {
+    const live: { key: number; metadata: Record<string, unknown> | null }[] = [];
+    for (const part of chunk([...byKey.keys()])) {
+      live.push(...tx.select({ key: documents.key, metadata: documents.metadata }).from(documents)
+        .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.key, part), isNull(documents.deletedAt))).all());
+    }
+    if (live.length === 0) return 0;
+    live.sort((a, b) => a.key - b.key);
+    const first = allocateSeq(tx, live.length);
+    const now = new Date();
+    live.forEach((doc, i) => {
+      tx.update(documents).set({ metadata: { ...(doc.metadata ?? {}), ...byKey.get(doc.key)! }, seq: first + i, updatedAt: now })
+        .where(eq(documents.key, doc.key)).run();
+    });
+    return live.length;
+  }, { behavior: 'immediate' });
 }

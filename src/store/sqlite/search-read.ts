@@ -1,26 +1,32 @@
 /**
- * The reads behind search on SQLite: the live keys a filter allows, and BM25 keyword search over
- * each collection's FTS5 table (keyword-index.ts: live documents only, kept in step by triggers
- * in the same transaction as each write).
+ * The reads behind search on SQLite: vectors by key (a statement prepared once, hot-reads.ts), the
+ * live keys a filter allows, and BM25 keyword search over each collection's FTS5 table
+ * (keyword-index.ts: live documents only, kept in step by triggers in the same transaction as
+ * each write).
  */
-import type Database from 'better-sqlite3';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
+import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
 import { fts5Query, keywordTerms } from '../keyword-query.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteConn } from './conn.js';
 import { compileFilter } from './filter.js';
 import { keywordTable } from './keyword-index.js';
-import { documents, vectors } from './schema.js';
+import { documents } from './schema.js';
+
+/** Store.getVectorsByKeys for SQLite. */
+export function getVectorsByKeys({ reads }: SqliteConn, collectionKey: number, keys: number[]): (Float32Array | null)[] {
+  return reads.vectorsByKeys(collectionKey, keys);
+}
 
 /**
  * Store.documentKeys for SQLite. Built by drizzle, run on the raw connection with `pluck()` (one
  * number per row, no row objects): the unfiltered case is an index-only scan of
  * documents_live_key_idx; a filter is evaluated by SQLite's JSON functions, never in JS.
  */
-export function documentKeys(db: SqliteDb, client: Database.Database, collectionKey: number, filter: Filter | null): Int32Array {
+export function documentKeys({ db, client }: SqliteConn, collectionKey: number, filter: Filter | null): Int32Array {
   const query = db.select({ key: documents.key }).from(documents)
-    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), filter ? compileFilter(filter) : undefined))
+    .where(liveDocuments(documents, collectionKey, filter ? compileFilter(filter) : undefined))
     .orderBy(asc(documents.key))
     .toSQL();
   const keys = client.prepare(query.sql).pluck().all(...query.params) as number[];
@@ -40,7 +46,7 @@ export function documentKeys(db: SqliteDb, client: Database.Database, collection
  * CROSS JOIN makes the FTS5 match the outer loop, so only matching rows reach the join and the filter.
  */
 export function keywordSearch(
-  db: SqliteDb, collectionKey: number, query: string, limit: number, filter: Filter | null,
+  { db }: SqliteConn, collectionKey: number, query: string, limit: number, filter: Filter | null,
 ): { key: number; score: number }[] {
   const terms = keywordTerms(query);
   if (terms.length === 0 || limit < 1) return [];

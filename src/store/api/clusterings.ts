@@ -1,0 +1,155 @@
+/**
+ * Clusterings: a k-means run over (the filtered part of) a collection, stored with its job (same
+ * id), its clusters and every document's assignment.
+ */
+import type { PageRequest } from './collections.js';
+import type { DocumentRow } from './documents.js';
+import type { JobStatus } from './jobs.js';
+
+/** What `clusterCollection` was asked for; stored with the clustering and as its job's params. */
+export interface ClusteringParams {
+  /** k as the caller gave it; null when the server chooses k. */
+  kRequested: number | null;
+  seed: number;
+  restarts: number;
+  /** The metadata filter as the caller sent it (a JSON value), or null for the whole collection. */
+  filter: unknown;
+  /** Metadata key whose values are the gold labels of the external metrics, or null. */
+  evaluateAgainst: string | null;
+}
+
+/** How good a finished clustering is; the external metrics only with `evaluateAgainst`. */
+export interface ClusteringQuality {
+  /** Mean silhouette (cosine distance; euclidean for l2 collections) on a seeded sample; null when undefined (k = n). */
+  silhouette: number | null;
+  /** Documents the silhouette was computed on. */
+  silhouetteSampleSize: number;
+  /** k-means inertia: summed squared Euclidean distance of the documents to their centroids. */
+  inertia: number;
+  /** The metadata key the gold labels came from, or null. */
+  evaluatedAgainst: string | null;
+  /** Documents that had a label under `evaluatedAgainst` and were scored. */
+  evaluatedCount: number;
+  /** Documents without that key (null or missing), excluded from the external metrics. */
+  missingLabelCount: number;
+  /** External metrics against the gold labels (scikit-learn definitions); null without labels. */
+  nmi: number | null;
+  ari: number | null;
+  vMeasure: number | null;
+  homogeneity: number | null;
+  completeness: number | null;
+}
+
+/** A clustering of (the filtered part of) a collection: its parameters, state and result summary. */
+export interface ClusteringRow extends ClusteringParams {
+  /** Internal numeric key (pagination order); never shown to clients. */
+  key: number;
+  /** Public id, shared with the job that computes it. */
+  id: string;
+  collectionKey: number;
+  collectionName: string;
+  status: JobStatus;
+  progress: number;
+  /** Why it FAILED (a message safe for clients), else null. */
+  error: string | null;
+  /** Number of clusters: the requested k, or the chosen one once chosen (null until then). */
+  k: number | null;
+  /** How k was set: "requested", or chooseK's one-line reason. Null until known. */
+  kChosenBy: string | null;
+  /** Documents clustered (null until SUCCEEDED). */
+  documentCount: number | null;
+  quality: ClusteringQuality | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A keyword of a cluster with its c-TF-IDF weight. */
+export interface ClusterKeyword {
+  term: string;
+  score: number;
+}
+
+/**
+ * A document near a cluster's centroid: cosine similarity to it, and the distance in the
+ * collection's metric (1 - cosine; squared Euclidean for l2).
+ */
+export interface ClusterRepresentative {
+  documentKey: number;
+  score: number;
+  distance: number;
+}
+
+/** One cluster of a finished clustering. */
+export interface ClusterRow {
+  clusteringKey: number;
+  /** 0..k-1. */
+  index: number;
+  /** Documents assigned when the clustering ran (later deletions do not change it). */
+  size: number;
+  label: string;
+  keywords: ClusterKeyword[];
+  /** The documents nearest the centroid, best first. */
+  representatives: ClusterRepresentative[];
+}
+
+/** What a finished clustering job stores in one transaction. */
+export interface ClusteringOutcome {
+  k: number;
+  kChosenBy: string;
+  quality: ClusteringQuality;
+  clusters: Omit<ClusterRow, 'clusteringKey'>[];
+  /** Clustered document keys and, at the same positions, their cluster (0..k-1). */
+  documentKeys: ArrayLike<number>;
+  assignments: ArrayLike<number>;
+}
+
+/** A clustering's state change; mirrored onto its job. */
+export type ClusteringPatch = Partial<Pick<ClusteringRow, 'status' | 'progress' | 'error' | 'k' | 'kChosenBy'>>;
+
+/** The clusterings of a store's collections, with their clusters and assignments. */
+export interface ClusteringStore {
+  /**
+   * Creates a PENDING clustering of the collection and, in the same transaction, its job (same
+   * id, kind "cluster", the params as job params). NOT_FOUND when the collection is gone.
+   */
+  createClustering(c: { id: string; collectionKey: number; params: ClusteringParams }): Promise<ClusteringRow>;
+  /**
+   * Applies `patch` to a clustering and mirrors status, progress and error onto its job, bumping
+   * both updatedAt (an empty patch is a heartbeat). A clustering that no longer exists is ignored.
+   */
+  updateClustering(id: string, patch: ClusteringPatch): Promise<void>;
+  /**
+   * Stores a finished clustering in ONE transaction: its clusters, every assignment, k, quality,
+   * status SUCCEEDED and progress 1, and the job SUCCEEDED with a summary result. Returns false
+   * (writing nothing) when the clustering is gone or no longer PENDING/RUNNING.
+   */
+  finishClustering(id: string, outcome: ClusteringOutcome): Promise<boolean>;
+  /** The clustering with this id, or null. */
+  getClustering(id: string): Promise<ClusteringRow | null>;
+  /** Clusterings of a collection, oldest first (by key); `afterKey` is exclusive. */
+  listClusterings(collectionKey: number, page: PageRequest): Promise<ClusteringRow[]>;
+  countClusterings(collectionKey: number): Promise<number>;
+  /** Deletes a clustering with its clusters, assignments and job; false when absent. */
+  deleteClustering(id: string): Promise<boolean>;
+  /**
+   * Marks PENDING/RUNNING clusterings last updated before `staleBefore` FAILED with `error`, and
+   * their jobs too (the process running them died). Returns their ids.
+   */
+  failStaleClusterings(staleBefore: Date, error: string): Promise<string[]>;
+  /** The clusters of each clustering key, in key order; each list ordered by index (empty until SUCCEEDED). */
+  getClusters(clusteringKeys: number[]): Promise<ClusterRow[][]>;
+  /**
+   * Live documents assigned to cluster `cluster` of a clustering, ordered by document key
+   * (`afterKey` exclusive): assignments joined to the documents, so deleted ones drop out.
+   */
+  listClusterDocuments(clusteringKey: number, cluster: number, page: PageRequest): Promise<DocumentRow[]>;
+  /** How many live documents `listClusterDocuments` pages through. */
+  countClusterDocuments(clusteringKey: number, cluster: number): Promise<number>;
+}
+
+/** The methods of ClusteringStore (the binder's list; the compiler keeps it complete). */
+export const CLUSTERING_METHODS: Record<keyof ClusteringStore, true> = {
+  createClustering: true, updateClustering: true, finishClustering: true, getClustering: true, listClusterings: true,
+  countClusterings: true, deleteClustering: true, failStaleClusterings: true, getClusters: true, listClusterDocuments: true,
+  countClusterDocuments: true,
+};

@@ -1,0 +1,53 @@
+/** Collections: a named set of documents bound to one encoder module, metric and HNSW settings. */
+
+export type Metric = 'cosine' | 'ip' | 'l2';
+
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  ef: number;
+}
+
+export interface ModuleBinding {
+  name: string;
+  version: string;
+  sha256: string;
+  dims: number;
+}
+
+export interface NewCollection {
+  name: string;
+  module: ModuleBinding;
+  metric: Metric;
+  hnsw: HnswParams;
+}
+
+export interface CollectionRow extends NewCollection {
+  /** Internal numeric key; never shown to clients. */
+  key: number;
+  createdAt: Date;
+}
+
+/** One page of a keyset-paginated list (every list of the store pages this way). */
+export interface PageRequest {
+  first: number;
+  /** Exclusive lower bound on the internal key (keyset pagination). */
+  afterKey?: number;
+}
+
+/** The collections of a store. */
+export interface CollectionStore {
+  /** Throws AppError CONFLICT when the name is taken. */
+  createCollection(c: NewCollection): Promise<CollectionRow>;
+  getCollection(name: string): Promise<CollectionRow | null>;
+  /** Ordered by key; `afterKey` is exclusive. */
+  listCollections(page: PageRequest): Promise<CollectionRow[]>;
+  countCollections(): Promise<number>;
+  /** Deletes the collection with its documents, vectors and jobs; false when absent. */
+  deleteCollection(name: string): Promise<boolean>;
+}
+
+/** The methods of CollectionStore (the binder's list; the compiler keeps it complete). */
+export const COLLECTION_METHODS: Record<keyof CollectionStore, true> = {
+  createCollection: true, getCollection: true, listCollections: true, countCollections: true, deleteCollection: true,
+};

@@ -1,0 +1,95 @@
+/**
+ * Documents: text, metadata and one vector each, keyed by (collection, id); every write gets a new
+ * change sequence number (seq), which the vector index follows (changesSince).
+ */
+import type { Filter } from '../filter-ast.js';
+import type { PageRequest } from './collections.js';
+
+export interface DocumentRow {
+  /** Internal numeric key, stable for the life of the document (the vector index label). */
+  key: number;
+  id: string;
+  text: string;
+  metadata: Record<string, unknown> | null;
+  contentHash: string;
+  /** Change sequence of the last write (upsert or delete); monotonic across the store. */
+  seq: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface DocumentWrite {
+  id: string;
+  text: string;
+  metadata: Record<string, unknown> | null;
+  contentHash: string;
+  /** Float32 vector of the collection's dims; stored in the same transaction as the document. */
+  vector: Float32Array;
+}
+
+export interface UpsertOutcome {
+  /** Per written document, in input order: its key and whether text or metadata changed. */
+  written: { id: string; key: number; seq: number; created: boolean; changed: boolean }[];
+}
+
+/** One change of a collection's log: a live document with its vector, or a deletion (what index/catch-up.ts reads). */
+export interface Change {
+  key: number;
+  seq: number;
+  deleted: boolean;
+  vector: Float32Array | null;
+}
+
+/** A metadata update of one live document: `set` keys replace top-level keys of its metadata. */
+export interface MetadataPatch {
+  key: number;
+  set: Record<string, unknown>;
+}
+
+/** The documents of a store's collections, their vectors and their change log. */
+export interface DocumentStore {
+  /**
+   * Inserts or replaces documents by (collection, id) in ONE transaction, vectors included.
+   * A soft-deleted id is revived. Every write gets a new seq. Duplicate ids within one call:
+   * the last one wins (callers dedupe first).
+   */
+  upsertDocuments(collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome>;
+  /** Soft-deletes live documents by id (new seq each); returns how many were live. */
+  deleteDocuments(collectionKey: number, ids: string[]): Promise<number>;
+  /** In key order of `ids`; null where missing or deleted. */
+  getDocumentsByIds(collectionKey: number, ids: string[]): Promise<(DocumentRow | null)[]>;
+  getDocumentsByKeys(collectionKey: number, keys: number[]): Promise<(DocumentRow | null)[]>;
+  /** Live documents matching `filter`, ordered by key. */
+  listDocuments(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<DocumentRow[]>;
+  countDocuments(collectionKey: number, filter?: Filter | null): Promise<number>;
+  /** Counts soft-deleted documents. */
+  countDeleted(collectionKey: number): Promise<number>;
+  /** Existing vectors by content hash (any live or deleted document of the collection): the embedding cache. */
+  vectorsByContentHash(collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>>;
+  /** Live vectors of the documents matching `filter` (all when null), ordered by key. */
+  vectors(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; vector: Float32Array }[]>;
+  /** Changes with seq > `afterSeq`, ascending by seq, at most `limit`. */
+  changesSince(collectionKey: number, afterSeq: number, limit: number): Promise<Change[]>;
+  /** Highest seq of any write in the collection (0 when none). */
+  maxSeq(collectionKey: number): Promise<number>;
+  /**
+   * Live vectors of the documents matching `filter` (all when null) with their metadata, ordered
+   * by key (`afterKey` exclusive): one read of what training a head needs, without the text.
+   */
+  vectorsWithMetadata(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; metadata: Record<string, unknown> | null; vector: Float32Array }[]>;
+  /**
+   * Merges `set` into the top-level metadata of live documents by key, in ONE transaction; each
+   * changed document gets a new seq (so the index catch-up sees it) and a new updatedAt; text,
+   * content hash and vector are unchanged. Keys that are missing, deleted or of another
+   * collection are skipped. Returns how many documents were patched.
+   */
+  patchDocumentMetadata(collectionKey: number, patches: MetadataPatch[]): Promise<number>;
+}
+
+/** The methods of DocumentStore (the binder's list; the compiler keeps it complete). */
+export const DOCUMENT_METHODS: Record<keyof DocumentStore, true> = {
+  upsertDocuments: true, deleteDocuments: true, getDocumentsByIds: true, getDocumentsByKeys: true, listDocuments: true,
+  countDocuments: true, countDeleted: true, vectorsByContentHash: true, vectors: true, changesSince: true, maxSeq: true,
+  vectorsWithMetadata: true, patchDocumentMetadata: true,
+};

@@ -1,0 +1,30 @@
+/**
+ * WHERE conditions both dialects build alike: drizzle's operators are dialect-neutral and the two
+ * schemas name their columns the same, so each condition takes the dialect's table.
+ */
+import { and, eq, gt, isNull, type Column, type SQL } from 'drizzle-orm';
+
+/** `column > afterKey` (keyset pagination), or no condition on the first page. */
+export function after(column: Column, afterKey: number | undefined): SQL | undefined {
+  return afterKey === undefined ? undefined : gt(column, afterKey);
+}
+
+/** The live documents of a collection, after `afterKey` (exclusive), within `filter` (compiled) when given. */
+export function liveDocuments(
+  documents: { key: Column; collectionKey: Column; deletedAt: Column }, collectionKey: number, filter?: SQL, afterKey?: number,
+): SQL | undefined {
+  return and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), after(documents.key, afterKey), filter);
+}
+
+/** The assignments of cluster `cluster` of a clustering whose documents are live (joined), after `afterKey`. */
+export function liveClusterMembers(
+  assignments: { clusteringKey: Column; cluster: Column; documentKey: Column }, documents: { deletedAt: Column },
+  clusteringKey: number, cluster: number, afterKey?: number,
+): SQL | undefined {
+  return and(
+    eq(assignments.clusteringKey, clusteringKey),
+    eq(assignments.cluster, cluster),
+    after(assignments.documentKey, afterKey),
+    isNull(documents.deletedAt),
+  );
+}

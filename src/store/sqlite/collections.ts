@@ -1,0 +1,55 @@
+/**
+ * Collections on SQLite. Each collection has its own FTS5 keyword index (keyword-index.ts), created
+ * and dropped in the transaction that creates or deletes the collection.
+ */
+import { asc, count, eq, gt } from 'drizzle-orm';
+import { conflict } from '../../errors.js';
+import { isUniqueViolation } from '../driver-error.js';
+import { collectionExists, collectionValues, toCollectionRow } from '../rows.js';
+import type { CollectionRow, NewCollection, PageRequest } from '../types.js';
+import type { SqliteConn } from './conn.js';
+import { createKeywordIndex, dropKeywordIndex } from './keyword-index.js';
+import { collections } from './schema.js';
+
+/** Store.createCollection for SQLite: the row and its keyword index in one IMMEDIATE transaction. */
+export function createCollection({ client, db }: SqliteConn, c: NewCollection): CollectionRow {
+  try {
+    return client.transaction(() => {
+      const row = db.insert(collections).values(collectionValues(c, new Date())).returning().get();
+      createKeywordIndex(client, row.key);
+      return toCollectionRow(row);
+    }).immediate();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
+    throw e;
+  }
+}
+
+/** Store.getCollection for SQLite. */
+export function getCollection({ db }: SqliteConn, name: string): CollectionRow | null {
+  const row = db.select().from(collections).where(eq(collections.name, name)).get();
+  return row ? toCollectionRow(row) : null;
+}
+
+/** Store.listCollections for SQLite. */
+export function listCollections({ db }: SqliteConn, page: PageRequest): CollectionRow[] {
+  return db.select().from(collections)
+    .where(page.afterKey === undefined ? undefined : gt(collections.key, page.afterKey))
+    .orderBy(asc(collections.key)).limit(page.first).all().map(toCollectionRow);
+}
+
+/** Store.countCollections for SQLite. */
+export function countCollections({ db }: SqliteConn): number {
+  return db.select({ n: count() }).from(collections).get()?.n ?? 0;
+}
+
+/** Store.deleteCollection for SQLite: cascades to documents, vectors, jobs, clusterings and heads. */
+export function deleteCollection({ client, db }: SqliteConn, name: string): boolean {
+  return client.transaction(() => {
+    const row = db.select({ key: collections.key }).from(collections).where(eq(collections.name, name)).get();
+    if (!row) return false;
+    // the keyword index first: its triggers would otherwise un-index every cascaded document one by one
+    dropKeywordIndex(client, row.key);
+    return db.delete(collections).where(eq(collections.key, row.key)).run().changes > 0;
+  }).immediate();
+}
