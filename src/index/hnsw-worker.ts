@@ -1,15 +1,12 @@
 /**
  * The index worker: hosts any number of indexes (one per collection) off the main thread and
- * answers the requests of protocol.ts one at a time, in arrival order. Between requests it
- * advances compactions in short slices, so a compaction never holds up searches for long.
- * Started by worker-host.ts; never imported by the main thread.
+ * answers the requests of protocol.ts one at a time, in arrival order (serve, src/threads/).
+ * Between requests it advances compactions in short slices, so a compaction never holds up
+ * searches for long. Started by worker-host.ts; never imported by the main thread.
  */
-import { parentPort } from 'node:worker_threads';
+import { emit, serve, transferring } from '../threads/serve.js';
 import { COMPACTION_SLICE_MS, NativeIndex } from './hnsw-native.js';
-import type { LoadResult, Reply, Request, StatsEvent } from './protocol.js';
-
-if (!parentPort) throw new Error('hnsw-worker.ts must run as a worker thread');
-const port = parentPort;
+import type { LoadResult, Request, StatsEvent } from './protocol.js';
 
 const indexes = new Map<number, NativeIndex>();
 let stepScheduled = false;
@@ -20,13 +17,13 @@ function get(handle: number): NativeIndex {
   return index;
 }
 
-/** Runs one request; returns its result and the buffers to transfer back. */
-function handle(req: Exclude<Request, { op: 'crash' }>): { result: unknown; transfer: ArrayBuffer[] } {
+/** Runs one request; a result with buffers moves them back. */
+function handle(req: Exclude<Request, { op: 'crash' }>): unknown {
   switch (req.op) {
     case 'create': {
       const index = NativeIndex.create(req.params);
       indexes.set(req.index, index);
-      return { result: index.stats(), transfer: [] };
+      return index.stats();
     }
     case 'load': {
       const loaded = NativeIndex.load(req.params, req.path, req.expect);
@@ -34,23 +31,23 @@ function handle(req: Exclude<Request, { op: 'crash' }>): { result: unknown; tran
       indexes.set(req.index, index);
       const stats = index.stats();
       const result: LoadResult = typeof loaded === 'string' ? { loaded: false, reason: loaded, stats } : { loaded: true, stats };
-      return { result, transfer: [] };
+      return result;
     }
     case 'upsert':
       get(req.index).upsert(req.keys, req.data);
-      return { result: get(req.index).stats(), transfer: [] };
+      return get(req.index).stats();
     case 'remove':
       get(req.index).remove(req.keys);
-      return { result: get(req.index).stats(), transfer: [] };
+      return get(req.index).stats();
     case 'search': {
       const hits = get(req.index).search(req.data, req.groups);
-      return { result: hits, transfer: [hits.counts.buffer, hits.keys.buffer, hits.distances.buffer] as ArrayBuffer[] };
+      return transferring(hits, [hits.counts.buffer, hits.keys.buffer, hits.distances.buffer]);
     }
     case 'save':
-      return { result: get(req.index).save(req.path), transfer: [] };
+      return get(req.index).save(req.path);
     case 'drop':
       indexes.delete(req.index);
-      return { result: null, transfer: [] };
+      return null;
   }
 }
 
@@ -63,8 +60,7 @@ function scheduleStep(): void {
     setImmediate(() => {
       stepScheduled = false;
       if (indexes.get(handle) === index && index.step(COMPACTION_SLICE_MS)) {
-        const event: StatsEvent = { event: 'stats', index: handle, stats: index.stats() };
-        port.postMessage(event);
+        emit<StatsEvent>({ index: handle, stats: index.stats() });
       }
       scheduleStep();
     });
@@ -72,18 +68,17 @@ function scheduleStep(): void {
   }
 }
 
-port.on('message', (req: Request) => {
-  // test hook: an uncaught error ends the worker, as a native failure would
-  if (req.op === 'crash') throw new Error('index worker crash requested');
-  let reply: Reply;
-  let transfer: ArrayBuffer[] = [];
-  try {
-    const done = handle(req);
-    reply = { id: req.id, ok: true, result: done.result };
-    transfer = done.transfer;
-  } catch (e) {
-    reply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+serve((req: Request) => {
+  if (req.op === 'crash') {
+    // test hook: an uncaught error ends the worker, as a native failure would; no reply
+    setImmediate(() => {
+      throw new Error('index worker crash requested');
+    });
+    return new Promise(() => {});
   }
-  port.postMessage(reply, transfer);
-  scheduleStep();
+  try {
+    return handle(req);
+  } finally {
+    scheduleStep();
+  }
 });

@@ -1,7 +1,7 @@
 /**
- * Messages between the main thread (worker-host.ts) and the index worker (hnsw-worker.ts).
- * Every request carries an `id` echoed by its reply; vectors travel as one packed Float32Array
- * whose buffer is transferred, never as per-element arrays.
+ * Requests from the main thread (worker-host.ts) to the index worker (hnsw-worker.ts), carried by
+ * the thread host (src/threads/); vectors travel as one packed Float32Array whose buffer is
+ * transferred, never as per-element arrays.
  */
 import type { IndexMetric } from './types.js';
 
@@ -57,23 +57,20 @@ export interface PackedHits {
 }
 
 export type Request =
-  | { op: 'create'; id: number; index: number; params: NativeParams }
-  | { op: 'load'; id: number; index: number; params: NativeParams; path: string; expect: FileExpectation }
-  | { op: 'upsert'; id: number; index: number; keys: Int32Array; data: Float32Array }
-  | { op: 'remove'; id: number; index: number; keys: Int32Array }
-  | { op: 'search'; id: number; index: number; data: Float32Array; groups: SearchGroup[] }
-  | { op: 'save'; id: number; index: number; path: string }
-  | { op: 'drop'; id: number; index: number }
-  | { op: 'crash'; id: number };
+  | { op: 'create'; index: number; params: NativeParams }
+  | { op: 'load'; index: number; params: NativeParams; path: string; expect: FileExpectation }
+  | { op: 'upsert'; index: number; keys: Int32Array; data: Float32Array }
+  | { op: 'remove'; index: number; keys: Int32Array }
+  | { op: 'search'; index: number; data: Float32Array; groups: SearchGroup[] }
+  | { op: 'save'; index: number; path: string }
+  | { op: 'drop'; index: number }
+  | { op: 'crash' };
 
 /** Loading either succeeds or reports why the file was not usable (the index then starts empty). */
 export type LoadResult = { loaded: true; stats: IndexStats } | { loaded: false; reason: string; stats: IndexStats };
 
-export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-
 /** Sent unasked when an index's counts change outside a request (a compaction finished). */
 export interface StatsEvent {
-  event: 'stats';
   index: number;
   stats: IndexStats;
 }

@@ -1,11 +1,11 @@
 /**
- * The main thread's handle on one index worker: request ids, pending calls, transfer lists and
- * crash handling. One host serves many collection indexes; `IndexHost.shared()` is the
- * process-wide default. The worker is unref'd while idle, so it never keeps a process alive.
+ * The main thread's handle on one index worker (hnsw-worker.ts), over the thread host of
+ * src/threads/: index handles, stats events, and crash handling. One host serves many collection
+ * indexes; `IndexHost.shared()` is the process-wide default. The worker is unref'd while idle, so
+ * it never keeps a process alive.
  */
-import type { Worker } from 'node:worker_threads';
-import { spawnSiblingWorker } from '../threads.js';
-import type { IndexStats, Reply, Request, StatsEvent } from './protocol.js';
+import { WorkerHost, describeEnd } from '../threads/worker-host.js';
+import type { IndexStats, Request, StatsEvent } from './protocol.js';
 
 /** Raised for every call pending on, or made after, a worker that crashed or was terminated. */
 export class IndexWorkerError extends Error {
@@ -15,31 +15,20 @@ export class IndexWorkerError extends Error {
   }
 }
 
-/** A request without its id (the host assigns it). */
-type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
 let sharedHost: IndexHost | null = null;
 
 /** One worker thread hosting indexes, with a promise per request. */
 export class IndexHost {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
+  private readonly host: WorkerHost<Request, StatsEvent>;
   private readonly statsListeners = new Map<number, (stats: IndexStats) => void>();
-  private nextId = 1;
   private nextHandle = 1;
-  private failure: IndexWorkerError | null = null;
 
   constructor() {
-    this.worker = spawnSiblingWorker(import.meta.url, 'hnsw-worker');
-    this.worker.unref();
-    this.worker.on('message', (msg: Reply | StatsEvent) => ('event' in msg ? this.statsListeners.get(msg.index)?.(msg.stats) : this.settle(msg)));
-    this.worker.on('error', (e) => this.fail(`hnsw index worker crashed: ${e.message}`));
-    this.worker.on('exit', (code) => this.fail(`hnsw index worker exited (code ${code})`));
+    this.host = WorkerHost.start<Request, StatsEvent>(import.meta.url, 'hnsw-worker', {
+      name: 'hnsw index worker',
+      onEvent: (e) => this.statsListeners.get(e.index)?.(e.stats),
+      failure: (end) => new IndexWorkerError(`${describeEnd('hnsw index worker', end)}; its indexes are gone: reopen them (they reload from file or rebuild from the store)`),
+    });
   }
 
   /** The process-wide host; a fresh one replaces a crashed one. */
@@ -50,7 +39,7 @@ export class IndexHost {
 
   /** False once the worker crashed or was terminated. */
   get alive(): boolean {
-    return this.failure === null;
+    return this.host.alive;
   }
 
   /** A new index handle, unique within this worker. */
@@ -65,14 +54,8 @@ export class IndexHost {
   }
 
   /** Sends one request; `transfer` buffers move to the worker (the sender's views become empty). */
-  call<T>(req: Outgoing, transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ ...req, id }, transfer);
-    });
+  call<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
+    return this.host.call<T>(req, transfer);
   }
 
   /** Test hook: makes the worker throw an uncaught error, as a native failure would end it. */
@@ -81,25 +64,7 @@ export class IndexHost {
   }
 
   /** Ends the worker; pending and later calls reject with IndexWorkerError. */
-  async terminate(): Promise<void> {
-    if (!this.failure) this.fail('hnsw index worker was terminated');
-    await this.worker.terminate();
-  }
-
-  private settle(reply: Reply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (reply.ok) p.resolve(reply.result);
-    else p.reject(new Error(reply.error));
-  }
-
-  private fail(message: string): void {
-    if (this.failure) return;
-    this.failure = new IndexWorkerError(`${message}; its indexes are gone: reopen them (they reload from file or rebuild from the store)`);
-    for (const p of this.pending.values()) p.reject(this.failure);
-    this.pending.clear();
-    this.worker.unref();
+  terminate(): Promise<void> {
+    return this.host.terminate();
   }
 }

@@ -6,11 +6,12 @@
  * count. Progress is reported through `onProgress`; `signal` aborts (the workers are terminated).
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { spawnSiblingWorker } from '../../threads.js';
+import { abortError } from '../../errors.js';
+import { WorkerHost, type WorkerEnd } from '../../threads/worker-host.js';
 import { resolveKmeansOptions, type KmeansOptions, type KmeansResult } from './kmeans.js';
 import { createControl } from './runner.js';
-import type { KmeansWorkerInit, KmeansWorkerMessage } from './kmeans-worker.js';
+import type { KmeansProgress, KmeansWorkerInit } from './kmeans-worker.js';
+import type { SolveResult } from './solve.js';
 import { allocateMemory, loadRows, planLayout, Workspace } from './workspace.js';
 import { releaseMemory } from '../memory-pool.js';
 
@@ -26,15 +27,21 @@ export interface WorkerKmeansOptions extends KmeansOptions {
   signal?: AbortSignal;
 }
 
-/** Starts kmeans-worker beside this file with the same extension: .ts under tsx, .js when compiled. */
-function spawn(init: KmeansWorkerInit): Worker {
-  return spawnSiblingWorker(import.meta.url, 'kmeans-worker', { workerData: init });
-}
-
-function abortError(): Error {
-  const e = new Error('k-means was aborted');
-  e.name = 'AbortError';
-  return e;
+/** Starts k-means worker `init.thread`: thread 0 answers one call with the result, helpers only work. */
+function start(init: KmeansWorkerInit, onProgress: ((fraction: number) => void) | undefined, onFailure: (error: Error) => void): WorkerHost<null, KmeansProgress> {
+  const t = init.thread;
+  const failed = (end: WorkerEnd): Error =>
+    new Error(end.how === 'error' ? `k-means worker ${t} failed: ${end.cause}` : `k-means worker ${t} exited early (code ${end.code})`);
+  return WorkerHost.start<null, KmeansProgress>(import.meta.url, 'kmeans-worker', {
+    name: `k-means worker ${t}`,
+    workerData: init,
+    onEvent: (e) => onProgress?.(e.fraction),
+    failure: failed,
+    // helpers return (code 0) once the driver is done; anything else before a result is a failure
+    onEnd: (end) => {
+      if (end.how === 'error' || (end.how === 'exit' && end.code !== 0)) onFailure(failed(end));
+    },
+  });
 }
 
 /** Clusters like `kmeans()`, in worker threads; resolves with the same result. */
@@ -49,47 +56,34 @@ export async function runKmeansInWorker(
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`runKmeansInWorker: threads must be an integer in 1..64 (got ${threads})`);
   }
-  if (opts.signal?.aborted) throw abortError();
+  if (opts.signal?.aborted) throw abortError('k-means was aborted');
   const layout = planLayout(n, dims, solve.k, threads);
   const memory = allocateMemory(layout);
   loadRows(new Workspace(memory, layout, 0), data);
   const ctrl = createControl();
-  const workers: Worker[] = [];
-  const exits: Promise<void>[] = [];
+  const workers: WorkerHost<null, KmeansProgress>[] = [];
   return new Promise<KmeansResult>((resolve, reject) => {
     let settled = false;
     const finish = (error: Error | null, result?: KmeansResult): void => {
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
       // settle once every thread is gone, so the memory can go back to the pool for the next run
-      void Promise.all(exits).then(() => {
+      void Promise.all(workers.map((w) => w.terminate(error ?? 'finished'))).then(() => {
         releaseMemory(memory);
         if (error) reject(error);
         else resolve(result!);
       });
     };
-    const onAbort = (): void => finish(abortError());
+    const onAbort = (): void => finish(abortError('k-means was aborted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    for (let t = 0; t < threads; t++) {
-      const worker = spawn({ memory, layout, ctrl, thread: t, opts: solve });
-      workers.push(worker);
-      exits.push(new Promise((done) => worker.once('exit', () => done())));
-      worker.on('error', (e) => finish(new Error(`k-means worker ${t} failed: ${e.message}`)));
-      // helpers return (code 0) once the driver is done; anything else before a result is a failure
-      worker.on('exit', (code) => {
-        if (t === 0 || code !== 0) finish(new Error(`k-means worker ${t} exited early (code ${code})`));
-      });
+    for (let thread = 0; thread < threads; thread++) {
+      workers.push(start({ memory, layout, ctrl, thread, opts: solve }, opts.onProgress, (e) => finish(e)));
     }
-    workers[0]!.on('message', (m: KmeansWorkerMessage) => {
-      if (m.type === 'progress') opts.onProgress?.(m.fraction);
-      else if (m.type === 'error') finish(new Error(m.message));
-      else {
-        const { centroids, assignments, inertia, iterations, restartsRun, miniBatch } = m;
-        opts.onProgress?.(1);
-        finish(null, { centroids, assignments, inertia, iterations, restartsRun, miniBatch });
-      }
-    });
+    workers[0]!.call<SolveResult>(null).then((r) => {
+      const { centroids, assignments, inertia, iterations, restartsRun, miniBatch } = r;
+      opts.onProgress?.(1);
+      finish(null, { centroids, assignments, inertia, iterations, restartsRun, miniBatch });
+    }, (e: Error) => finish(e));
   });
 }

@@ -4,38 +4,27 @@
  * sends, one at a time (tokenizing them here), replying with transferred Float32Array buffers.
  * See worker-pool.ts for the other side.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { emit, failStart, ready, serve, transferring } from '../../threads/serve.js';
 import { loadModelRunner } from '../runtimes/load-runner.js';
 import type { ModelRunner } from '../runtimes/model-runner.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
-
-const port = parentPort;
-if (!port) throw new Error('embed-worker.ts must run as a worker thread');
-
-const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import type { EmbedRequest, WorkerInit, WorkerLog, WorkerReady } from './worker-protocol.js';
 
 const logger = {
-  info: (fields: object, msg = '') => send({ type: 'log', level: 'info', fields, msg }),
-  warn: (fields: object, msg = '') => send({ type: 'log', level: 'warn', fields, msg }),
+  info: (fields: object, msg = '') => emit<WorkerLog>({ level: 'info', fields, msg }),
+  warn: (fields: object, msg = '') => emit<WorkerLog>({ level: 'warn', fields, msg }),
 };
 
 let runner: ModelRunner;
 try {
   runner = await loadModelRunner(workerData as WorkerInit, logger);
-  send({ type: 'ready', backend: runner.backend, dims: runner.dims, note: runner.note });
 } catch (e) {
-  send({ type: 'failed', message: messageOf(e) });
-  process.exit(1);
+  failStart(e);
 }
 
-// Batches run one after another even if the pool sends ahead: one graph execution at a time.
-let chain = Promise.resolve();
-port.on('message', (msg: ToWorker) => {
-  chain = chain.then(() =>
-    runner.run(msg.input.texts).then(
-      (vectors) => send({ type: 'result', id: msg.id, vectors }, [vectors.buffer as ArrayBuffer]),
-      (e: unknown) => send({ type: 'error', id: msg.id, message: messageOf(e) }),
-    ),
-  );
+// serve answers calls one after another even if the pool sends ahead: one graph execution at a time
+serve(async (input: EmbedRequest) => {
+  const vectors = await runner.run(input.texts);
+  return transferring(vectors, [vectors.buffer]);
 });
+ready<WorkerReady>({ backend: runner.backend, dims: runner.dims, note: runner.note });

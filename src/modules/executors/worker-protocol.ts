@@ -3,20 +3,26 @@ import type { RunnerOptions } from '../runtimes/model-runner.js';
 import type { BackendName } from '../types.js';
 
 /**
- * Messages between the worker pool and an embedding worker (embed-worker.ts). The worker gets its
- * RunnerOptions as `workerData`, answers `ready` (or `failed`) once, then one `result` or `error`
- * per `run`; `log` lines (graph built, backend skipped, fallback to tfjs) go to the pool's
- * logger. Result vectors travel in the transfer list.
+ * What the worker pool and an embedding worker (embed-worker.ts) exchange over the thread host
+ * (src/threads/). The worker gets its RunnerOptions as `workerData`, says `ready` (or fails to
+ * start) once, then answers each call, a batch of texts, with its vectors in the transfer list;
+ * log lines (graph built, backend skipped, fallback to tfjs) come as events for the pool's logger.
  */
 export type WorkerInit = RunnerOptions;
 
 /** Pool → worker: embed one batch. */
-export type ToWorker = { type: 'run'; id: number; input: ModelInput };
+export type EmbedRequest = ModelInput;
 
-/** Worker → pool: start-up outcome, then one answer per batch, matched by `id`. */
-export type FromWorker =
-  | { type: 'ready'; backend: BackendName; dims: number; note: string | null }
-  | { type: 'failed'; message: string }
-  | { type: 'log'; level: 'info' | 'warn'; fields: object; msg: string }
-  | { type: 'result'; id: number; vectors: Float32Array }
-  | { type: 'error'; id: number; message: string };
+/** Worker → pool, once the module is loaded. */
+export interface WorkerReady {
+  backend: BackendName;
+  dims: number;
+  note: string | null;
+}
+
+/** Worker → pool, unasked: one log line. */
+export interface WorkerLog {
+  level: 'info' | 'warn';
+  fields: object;
+  msg: string;
+}

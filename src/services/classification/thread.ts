@@ -6,31 +6,27 @@
  * transferred to it (the caller's arrays are detached); a crash fails the running training and
  * the next one starts a fresh thread.
  */
-import type { Worker } from 'node:worker_threads';
 import type { TrainOutcome, TrainTask } from './train.js';
-import { spawnSiblingWorker } from '../../threads.js';
+import { describeEnd, WorkerHost } from '../../threads/worker-host.js';
 
-/** A message to the thread. */
-export interface TrainRequest {
-  id: number;
-  task: TrainTask;
+/** The thread's answer: the outcome, and the task's buffers handed back for reuse. */
+export interface TrainReply {
+  outcome: TrainOutcome;
+  returned: ArrayBuffer[];
 }
 
-/** Its answer; `returned` are the task's buffers, handed back for reuse. */
-export type TrainReply = { id: number; ok: true; outcome: TrainOutcome; returned: ArrayBuffer[] } | { id: number; ok: false; message: string; returned: ArrayBuffer[] };
-
-type Ready = { ready: true; engine: string };
-
-interface Live {
-  worker: Worker;
-  ready: Promise<void>;
+/** What the thread says once tfjs is ready. */
+export interface TrainReady {
+  engine: string;
 }
+
+type Host = WorkerHost<TrainTask, never, TrainReady>;
+
+const NAME = 'the training thread';
 
 /** Runs training tasks on a lazily started, idle-terminated worker thread, in call order. */
 export class TrainingThread {
-  private live: Live | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (o: TrainOutcome) => void; reject: (e: Error) => void }>();
+  private host: Host | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -39,8 +35,8 @@ export class TrainingThread {
   constructor(private readonly idleMs = 10 * 60_000, private readonly onReturned: (buffers: ArrayBuffer[]) => void = () => {}) {}
 
   /** Starts the thread now (it otherwise starts on the first `run`) and resolves once it is ready. */
-  warm(): Promise<void> {
-    return this.start().ready;
+  async warm(): Promise<void> {
+    await this.ready(this.start());
   }
 
   /** Trains in the thread; tasks run one after another. The task's arrays are transferred. */
@@ -56,67 +52,50 @@ export class TrainingThread {
     await this.stop('the training thread was stopped (server shutting down)');
   }
 
-  private start(): Live {
+  private start(): Host {
     if (this.closed) throw new Error('the training thread is closed');
-    if (this.live) return this.live;
-    const worker = spawnSiblingWorker(import.meta.url, 'train-worker');
-    worker.unref();
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: Ready) => (m.ready ? resolve() : reject(new Error('the training thread sent no ready message'))));
-      worker.once('error', (e) => reject(new Error(`the training thread failed to start: ${e.message}`)));
-      worker.once('exit', (code) => reject(new Error(`the training thread exited while starting (code ${code})`)));
+    if (this.host) return this.host;
+    const host: Host = WorkerHost.start(import.meta.url, 'train-worker', {
+      name: NAME,
+      failure: (end) => new Error(end.how === 'terminated' ? end.cause : describeEnd(NAME, end)),
+      remoteError: (e) => new Error(`training failed: ${e.message}`),
+      // a crashed thread is forgotten: the next training starts a fresh one
+      onEnd: () => {
+        if (this.host === host) this.host = null;
+      },
     });
-    worker.on('message', (m: TrainReply | Ready) => {
-      if ('ready' in m) return;
-      const p = this.pending.get(m.id);
-      this.onReturned(m.returned);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.outcome);
-      else p.reject(new Error(`training failed: ${m.message}`));
+    this.host = host;
+    return host;
+  }
+
+  private async ready(host: Host): Promise<void> {
+    await host.ready().catch((e: Error) => {
+      throw new Error(`the training thread failed to start: ${e.message}`);
     });
-    worker.on('error', (e) => this.fail(worker, `the training thread crashed: ${e.message}`));
-    worker.on('exit', (code) => this.fail(worker, `the training thread exited (code ${code})`));
-    const live = { worker, ready };
-    this.live = live;
-    ready.catch(() => {});
-    return live;
   }
 
   private async execute(task: TrainTask): Promise<TrainOutcome> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const live = this.start();
-    await live.ready;
-    const id = this.nextId++;
-    const transfer = [task.train.x.buffer, task.train.y.buffer, ...(task.validation ? [task.validation.x.buffer, task.validation.y.buffer] : [])] as ArrayBuffer[];
-    live.worker.ref();
+    const host = this.start();
+    await this.ready(host);
+    const transfer = [task.train.x.buffer, task.train.y.buffer, ...(task.validation ? [task.validation.x.buffer, task.validation.y.buffer] : [])];
     try {
-      return await new Promise<TrainOutcome>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        live.worker.postMessage({ id, task } satisfies TrainRequest, [...new Set(transfer)]);
-      });
+      const reply = await host.call<TrainReply>(task, transfer);
+      this.onReturned(reply.returned);
+      return reply.outcome;
     } finally {
-      if (this.live === live) {
-        live.worker.unref();
+      if (this.host === host) {
         this.idleTimer = setTimeout(() => void this.stop('idle'), this.idleMs);
         this.idleTimer.unref();
       }
     }
   }
 
-  /** Rejects the trainings pending on a worker that died and forgets it. */
-  private fail(worker: Worker, message: string): void {
-    if (this.live?.worker !== worker) return;
-    this.live = null;
-    for (const p of this.pending.values()) p.reject(new Error(message));
-    this.pending.clear();
-  }
-
   private async stop(reason: string): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const live = this.live;
-    if (!live) return;
-    this.fail(live.worker, reason);
-    await live.worker.terminate();
+    const host = this.host;
+    if (!host) return;
+    this.host = null;
+    await host.terminate(reason);
   }
 }

@@ -3,15 +3,12 @@
  * WebAssembly backend (XNNPACK SIMD products; plain JavaScript if that fails), then runs one
  * training task per message, off the server's event loop. Never imported by the main thread.
  */
-import { parentPort } from 'node:worker_threads';
 import { jsOps, type MatrixOps } from '../../ml/heads/ops.js';
 import { tfjsOps } from '../../ml/heads/tfjs-ops.js';
 import { selectBackend } from '../../modules/runtimes/tfjs/backends.js';
-import type { TrainRequest, TrainReply } from './thread.js';
-import { runTraining } from './train.js';
-
-const port = parentPort;
-if (!port) throw new Error('train-worker.ts must run as a worker thread');
+import { ready, serve, transferring } from '../../threads/serve.js';
+import type { TrainReady, TrainReply } from './thread.js';
+import { runTraining, type TrainTask } from './train.js';
 
 let ops: MatrixOps;
 let note: string | null = null;
@@ -23,21 +20,13 @@ try {
   note = `tfjs wasm backend unavailable (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); training with plain JavaScript products`;
 }
 
-port.on('message', (req: TrainRequest) => {
+serve((task: TrainTask) => {
+  const outcome = runTraining(task, ops);
+  if (note) outcome.stats.note = note;
   // the task's buffers go back to the caller for reuse (see matrix-pool.ts)
-  const { train, validation } = req.task;
-  const returned = [...new Set([train.x.buffer, train.y.buffer, ...(validation ? [validation.x.buffer, validation.y.buffer] : [])])] as ArrayBuffer[];
-  let reply: TrainReply;
-  const transfer: ArrayBuffer[] = [...returned];
-  try {
-    const outcome = runTraining(req.task, ops);
-    if (note) outcome.stats.note = note;
-    reply = { id: req.id, ok: true, outcome, returned };
-    transfer.push(outcome.params.buffer as ArrayBuffer);
-    if (outcome.validationPredicted) transfer.push(outcome.validationPredicted.buffer as ArrayBuffer);
-  } catch (e) {
-    reply = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e), returned };
-  }
-  port.postMessage(reply, [...new Set(transfer)]);
+  const { train, validation } = task;
+  const returned = [train.x.buffer, train.y.buffer, ...(validation ? [validation.x.buffer, validation.y.buffer] : [])] as ArrayBuffer[];
+  const reply: TrainReply = { outcome, returned: [...new Set(returned)] };
+  return transferring(reply, [...returned, outcome.params.buffer, ...(outcome.validationPredicted ? [outcome.validationPredicted.buffer] : [])]);
 });
-port.postMessage({ ready: true, engine: ops.name });
+ready<TrainReady>({ engine: ops.name });

@@ -4,6 +4,7 @@
  * labels). Documents deleted between the two reads are skipped. Vectors of cosine and ip
  * collections are L2-normalized, so k-means works in the cosine geometry search uses.
  */
+import { abortError } from '../../errors.js';
 import type { CollectionRow, Store } from '../../store/types.js';
 import type { Filter } from '../filter.js';
 
@@ -18,12 +19,6 @@ export interface ClusteringData {
   keys: number[];
   texts: string[];
   metadata: (Record<string, unknown> | null)[];
-}
-
-function abortError(): Error {
-  const e = new Error('the clustering was cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 function normalizeRow(v: Float32Array, at: number, dims: number): void {
@@ -48,7 +43,7 @@ export async function loadClusteringData(
   const metadata: (Record<string, unknown> | null)[] = [];
   let afterKey: number | undefined;
   for (;;) {
-    if (opts.signal?.aborted) throw abortError();
+    if (opts.signal?.aborted) throw abortError('the clustering was cancelled');
     const page = await store.vectors(collection.key, filter, { first: LOAD_PAGE, afterKey });
     if (page.length === 0) break;
     afterKey = page.at(-1)!.key;

@@ -4,18 +4,20 @@
  * job never blocks the server's queries for the seconds they take. The data is copied once and
  * transferred; `signal` terminates the thread.
  */
-import type { Worker } from 'node:worker_threads';
 import type { ChooseKOptions, KScore } from '../../ml/choose-k.js';
 import type { SilhouetteOptions } from '../../ml/silhouette.js';
-import { spawnSiblingWorker } from '../../threads.js';
+import { abortError } from '../../errors.js';
+import { describeEnd, WorkerHost } from '../../threads/worker-host.js';
 
 /** A computation for the thread. */
 export type MlTask =
   | { kind: 'chooseK'; data: Float32Array; n: number; dims: number; opts: Omit<ChooseKOptions, 'onProgress'> }
   | { kind: 'silhouette'; data: Float32Array; n: number; dims: number; labels: Int32Array; opts: SilhouetteOptions };
 
-/** Messages from the thread. */
-export type MlMessage = { type: 'progress'; fraction: number } | { type: 'done'; result: unknown } | { type: 'error'; message: string };
+/** Progress the thread reports while it computes. */
+export interface MlProgress {
+  fraction: number;
+}
 
 /** What `chooseKInThread` resolves with (chooseK's result). */
 export interface ChosenK {
@@ -25,41 +27,25 @@ export interface ChosenK {
   scores: KScore[];
 }
 
-function spawn(task: MlTask, transfer: ArrayBuffer[]): Worker {
-  return spawnSiblingWorker(import.meta.url, 'ml-thread-worker', { workerData: task, transferList: transfer });
-}
-
-function abortError(): Error {
-  const e = new Error('the computation was aborted');
-  e.name = 'AbortError';
-  return e;
-}
-
 /** Runs `task` in a new worker thread; the task's arrays are transferred (callers pass copies). */
-function run(task: MlTask, opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<unknown> {
-  if (opts.signal?.aborted) return Promise.reject(abortError());
-  const transfer = [task.data.buffer as ArrayBuffer, ...(task.kind === 'silhouette' ? [task.labels.buffer as ArrayBuffer] : [])];
-  const worker = spawn(task, transfer);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (error: Error | null, result?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      if (error) reject(error);
-      else resolve(result);
-    };
-    const onAbort = (): void => finish(abortError());
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: MlMessage) => {
-      if (m.type === 'progress') opts.onProgress?.(m.fraction);
-      else if (m.type === 'error') finish(new Error(`${task.kind} failed: ${m.message}`));
-      else finish(null, m.result);
-    });
-    worker.on('error', (e) => finish(new Error(`${task.kind} thread failed: ${e.message}`)));
-    worker.on('exit', (code) => finish(new Error(`${task.kind} thread exited early (code ${code})`)));
+async function run(task: MlTask, opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<unknown> {
+  const { signal } = opts;
+  if (signal?.aborted) throw abortError('the computation was aborted');
+  const name = `${task.kind} thread`;
+  const host = WorkerHost.start<MlTask, MlProgress>(import.meta.url, 'ml-thread-worker', {
+    name,
+    onEvent: (e) => opts.onProgress?.(e.fraction),
+    failure: (end) => new Error(end.how === 'exit' ? `${name} exited early (code ${end.code})` : describeEnd(name, end).replace(' crashed:', ' failed:')),
+    remoteError: (e) => new Error(`${task.kind} failed: ${e.message}`),
   });
+  const onAbort = (): void => void host.terminate(abortError('the computation was aborted'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await host.call(task, [task.data.buffer, ...(task.kind === 'silhouette' ? [task.labels.buffer] : [])]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    void host.terminate();
+  }
 }
 
 /** `chooseK` (src/ml/choose-k.ts) on a copy of `data`, in a worker thread. */

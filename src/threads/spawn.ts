@@ -2,8 +2,8 @@
  * Starting a worker thread on a sibling entry file that may be TypeScript. Compiled, the entry is
  * the `.js` file and loads directly. Under tsx (dev, tests, benches) Node 20 cannot load a `.ts`
  * worker entry even with tsx in `execArgv` (the loader hooks do not reach a worker's entry
- * module), so a one-line bootstrap registers tsx's ESM hooks first and then imports the entry:
- * Shared by every worker semhub starts that has no special needs (index, classifier training).
+ * module), so a one-line bootstrap registers tsx's ESM hooks first and then imports the entry.
+ * The one way semhub starts a worker; WorkerHost.start (worker-host.ts) calls it.
  */
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
