@@ -5,9 +5,9 @@ import { loadSts } from '../../../bench/datasets.js';
 import { packTokens, sparseIndices } from '../../../src/modules/text/model-input.js';
 import { loadTokenizer, MAX_SEGMENTS, readVocabulary, type SentencePieceTokenizer } from '../../../src/modules/text/tokenizer.js';
 import { bundledUseLiteDir } from '../../../src/modules/use-lite.js';
+import { evalDataMissing, itIfPresent } from '../../support/requires.js';
 
 const pairs = loadSts('dev');
-if (!pairs) console.warn('tokenizer parity on STS-B skipped: stsbenchmark/sts-dev.csv is missing from the evaluation data (SEMHUB_EVAL_DATA)');
 
 /** The sparse input exactly as UniversalSentenceEncoder.embed builds it (tfjs-models, dist/index.js). */
 function referenceSparse(reference: Tokenizer, texts: string[]) {
@@ -30,7 +30,7 @@ describe('USE-lite tokenization', () => {
     expect(ours.encode('Hello world, this is a test.')).toEqual([341, 4125, 311, 8, 43, 18, 11, 748, 6]);
   });
 
-  it.skipIf(!pairs)('builds the same sparse indices and values as the reference on every STS-B dev sentence', () => {
+  itIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'builds the same sparse indices and values as the reference on every STS-B dev sentence', () => {
     const sentences = [...new Set(pairs!.flatMap((p) => [p.a, p.b]))];
     for (let i = 0; i < sentences.length; i += 32) {
       const batch = sentences.slice(i, i + 32);
