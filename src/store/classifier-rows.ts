@@ -3,30 +3,15 @@
  * property names from the SQLite and the PostgreSQL table), and the checks both run before a write.
  */
 import { invariant } from '../errors.js';
-import type { ClassifierMetrics, ClassifierRow, HeadKind, NewClassifier } from './types.js';
+import type { ClassifierRow, NewClassifier } from './types.js';
 import { vectorToBytes } from './vector-bytes.js';
 
-/** A `classifiers` row as drizzle selects it, without the weights column. */
-export interface ClassifierRecord {
-  key: number;
-  collectionKey: number;
-  name: string;
-  version: number;
-  head: HeadKind;
-  labelKey: string;
-  labels: string[];
-  hyperparameters: Record<string, unknown>;
-  metrics: ClassifierMetrics | null;
-  training: Record<string, unknown>;
+/** A `classifiers` row as drizzle selects it, without the weights column: the module binding in four columns. */
+export interface ClassifierRecord extends Omit<ClassifierRow, 'module'> {
   moduleName: string;
   moduleVersion: string;
   moduleSha256: string;
   moduleDims: number;
-  layers: number[];
-  trainedOn: number;
-  validatedOn: number;
-  skipped: number;
-  createdAt: Date;
 }
 
 /** A ClassifierRow from a `classifiers` record. */

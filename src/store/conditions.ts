@@ -1,8 +1,9 @@
 /**
- * WHERE conditions both dialects build alike: drizzle's operators are dialect-neutral and the two
+ * SQL conditions both dialects build alike: drizzle's operators are dialect-neutral and the two
  * schemas name their columns the same, so each condition takes the dialect's table.
  */
-import { and, eq, gt, isNull, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+import type { Comparison } from './filter-ast.js';
 
 /** `column > afterKey` (keyset pagination), or no condition on the first page. */
 export function after(column: Column, afterKey: number | undefined): SQL | undefined {
@@ -28,3 +29,11 @@ export function liveClusterMembers(
     isNull(documents.deletedAt),
   );
 }
+
+/** The SQL operator of each ordering comparison of a metadata filter (both filter compilers). */
+export const ORDER_OPERATOR: Record<Exclude<Comparison, 'eq' | 'ne'>, SQL> = {
+  gt: sql.raw('>'),
+  gte: sql.raw('>='),
+  lt: sql.raw('<'),
+  lte: sql.raw('<='),
+};

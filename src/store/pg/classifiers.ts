@@ -1,20 +1,16 @@
 /**
- * Classifier heads on PostgreSQL (and the stale sweep of classify jobs, and metadata patches). A new version is numbered (max + 1) inside a transaction that
+ * Classifier heads on PostgreSQL. A new version is numbered (max + 1) inside a transaction that
  * holds a per-collection advisory lock of its own key space, so concurrent trainings of one name
- * (also on other replicas) get distinct versions. Metadata patches take the collection's writer
- * lock, as document writes do, so seq order stays commit order.
+ * (also on other replicas) get distinct versions.
  */
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, max, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { checkClassifier, classifierValues, toClassifierRow } from '../classifier-rows.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { Filter } from '../filter-ast.js';
-import type { ClassifierRow, MetadataPatch, NewClassifier, PageRequest } from '../types.js';
-import { chunk } from '../upsert-plan.js';
+import type { ClassifierRow, NewClassifier } from '../types.js';
 import { bytesToVector } from '../vector-bytes.js';
-import { LOCK_SPACE, NEXT_SEQ, type PgDb } from './db.js';
-import { compileFilter } from './filter.js';
-import { classifiers, collections, documents, jobs, vectors } from './schema.js';
+import { LOCK_SPACE, type PgDb } from './db.js';
+import { classifiers, collections } from './schema.js';
 
 /** Advisory lock space of classifier versions (documents use LOCK_SPACE). */
 const VERSION_LOCK_SPACE = LOCK_SPACE + 1;
@@ -72,45 +68,4 @@ export async function deleteClassifier(db: PgDb, collectionKey: number, name: st
     .where(and(eq(classifiers.collectionKey, collectionKey), eq(classifiers.name, name), version == null ? undefined : eq(classifiers.version, version)))
     .returning({ key: classifiers.key });
   return rows.length;
-}
-
-/** Store.patchDocumentMetadata for PostgreSQL: one transaction under the collection's writer lock, one nextval per patched document. */
-export async function patchDocumentMetadata(db: PgDb, collectionKey: number, patches: MetadataPatch[]): Promise<number> {
-  if (patches.length === 0) return 0;
-  const byKey = new Map(patches.map((p) => [p.key, p.set]));
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${collectionKey}::int)`);
-    const now = new Date();
-    let n = 0;
-    for (const part of chunk([...byKey.keys()].sort((a, b) => a - b))) {
-      const live = await tx.select({ key: documents.key }).from(documents)
-        .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.key, part), isNull(documents.deletedAt)))
-        .orderBy(asc(documents.key)).for('update');
-      for (const { key } of live) {
-        await tx.update(documents)
-          .set({ metadata: sql`coalesce(${documents.metadata}, '{}'::jsonb) || ${JSON.stringify(byKey.get(key)!)}::jsonb`, seq: NEXT_SEQ, updatedAt: now })
-          .where(eq(documents.key, key));
-      }
-      n += live.length;
-    }
-    return n;
-  });
-}
-
-/** Store.failStaleJobs for PostgreSQL. */
-export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, error: string): Promise<string[]> {
-  const rows = await db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
-    .where(and(eq(jobs.kind, kind), inArray(jobs.status, ['PENDING', 'RUNNING']), lt(jobs.updatedAt, staleBefore)))
-    .returning({ id: jobs.id });
-  return rows.map((r) => r.id);
-}
-
-/** Store.vectorsWithMetadata for PostgreSQL. */
-export async function vectorsWithMetadata(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
-  const rows = await db.select({ key: documents.key, metadata: documents.metadata, vector: vectors.vector }).from(documents)
-    .innerJoin(vectors, eq(vectors.documentKey, documents.key))
-    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt),
-      page.afterKey === undefined ? undefined : gt(documents.key, page.afterKey), filter ? compileFilter(filter) : undefined))
-    .orderBy(asc(documents.key)).limit(page.first);
-  return rows.map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
 }

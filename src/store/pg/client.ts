@@ -7,14 +7,41 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { bindStore } from '../bind.js';
 import { openError } from '../driver-error.js';
 import { migrationsDir } from '../migrations-dir.js';
 import type { Store } from '../types.js';
+import * as classifiers from './classifiers.js';
+import * as clusterings from './clusterings.js';
+import * as collections from './collections.js';
 import { LOCK_SPACE } from './db.js';
-import { PostgresStore } from './repository.js';
+import * as documentReads from './documents-read.js';
+import * as documentWrites from './documents-write.js';
+import * as jobs from './jobs.js';
+import * as search from './search-read.js';
 
 /** Second key of the advisory lock held while migrating (first key: LOCK_SPACE). */
 const MIGRATION_LOCK = -1;
+
+/**
+ * The Store on a migrated pool. Each call takes a pooled connection; writes run in one transaction
+ * each and serialize per collection (see documents-write.ts), so concurrent callers and replicas
+ * never lose writes and seq order is commit order within a collection.
+ */
+function postgresStore(pool: pg.Pool): Store {
+  let closed = false;
+  return bindStore({
+    name: 'postgres',
+    context: drizzle({ client: pool }),
+    functions: { collections, search, clusterings, classifiers, jobs, documents: { ...documentReads, ...documentWrites } },
+    /** Ends the pool after its clients finish their current queries. */
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  });
+}
 
 /** Opens a migrated PostgreSQL store; the URL is never echoed in errors (it may hold a password). */
 export async function openPostgresStore(databaseUrl: string): Promise<Store> {
@@ -31,7 +58,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<Store> {
       await client.query('select pg_advisory_unlock_all()').catch(() => {});
       client.release();
     }
-    return new PostgresStore(pool, drizzle({ client: pool }));
+    return postgresStore(pool);
   } catch (e) {
     await pool.end().catch(() => {});
     throw openError('PostgreSQL database', e);

@@ -4,11 +4,12 @@
  * same transaction that marks it SUCCEEDED (the clustering row locked FOR UPDATE first, so a
  * concurrent stale sweep or delete either waits or wins cleanly), so a reader never sees half a result.
  */
-import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lt, type SQL } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
+import { after, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
-  jobPatchOf, toClusteringRow, UNFINISHED,
+  groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
 import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
@@ -33,10 +34,7 @@ export async function createClustering(db: PgDb, c: { id: string; collectionKey:
     const [coll] = await tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).for('share');
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
-    await tx.insert(jobs).values({
-      id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, status: 'PENDING', progress: 0,
-      params: clusteringJobParams(c.params), result: null, error: null, createdAt: now, updatedAt: now,
-    });
+    await tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params) }, now));
     await tx.insert(clusterings).values({
       id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
     });
@@ -81,7 +79,7 @@ export async function getClustering(db: PgDb, id: string): Promise<ClusteringRow
 
 /** Store.listClusterings for PostgreSQL. */
 export async function listClusterings(db: PgDb, collectionKey: number, page: PageRequest): Promise<ClusteringRow[]> {
-  const rows = await selectClusterings(db, and(eq(clusterings.collectionKey, collectionKey), page.afterKey === undefined ? undefined : gt(clusterings.key, page.afterKey)))
+  const rows = await selectClusterings(db, and(eq(clusterings.collectionKey, collectionKey), after(clusterings.key, page.afterKey)))
     .orderBy(asc(clusterings.key)).limit(page.first);
   return rows.map(toClusteringRow);
 }
@@ -113,32 +111,19 @@ export async function failStaleClusterings(db: PgDb, staleBefore: Date, error: s
 
 /** Store.getClusters for PostgreSQL. */
 export async function getClusters(db: PgDb, clusteringKeys: number[]): Promise<ClusterRow[][]> {
-  const byKey = new Map<number, ClusterRow[]>();
+  const parts: ClusterRecord[][] = [];
   for (const part of chunk([...new Set(clusteringKeys)])) {
-    const rows = await db.select().from(clusters).where(inArray(clusters.clusteringKey, part))
-      .orderBy(asc(clusters.clusteringKey), asc(clusters.cluster));
-    for (const { cluster, ...r } of rows) {
-      if (!byKey.has(r.clusteringKey)) byKey.set(r.clusteringKey, []);
-      byKey.get(r.clusteringKey)!.push({ ...r, index: cluster });
-    }
+    parts.push(await db.select().from(clusters).where(inArray(clusters.clusteringKey, part))
+      .orderBy(asc(clusters.clusteringKey), asc(clusters.cluster)));
   }
-  return clusteringKeys.map((k) => byKey.get(k) ?? []);
-}
-
-function members(clusteringKey: number, cluster: number, afterKey?: number): SQL | undefined {
-  return and(
-    eq(clusterAssignments.clusteringKey, clusteringKey),
-    eq(clusterAssignments.cluster, cluster),
-    afterKey === undefined ? undefined : gt(clusterAssignments.documentKey, afterKey),
-    isNull(documents.deletedAt),
-  );
+  return groupClusters(clusteringKeys, parts.flat());
 }
 
 /** Store.listClusterDocuments for PostgreSQL. */
 export async function listClusterDocuments(db: PgDb, clusteringKey: number, cluster: number, page: PageRequest): Promise<DocumentRow[]> {
   return db.select(documentColumns).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(members(clusteringKey, cluster, page.afterKey))
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster, page.afterKey))
     .orderBy(asc(clusterAssignments.documentKey)).limit(page.first);
 }
 
@@ -146,6 +131,6 @@ export async function listClusterDocuments(db: PgDb, clusteringKey: number, clus
 export async function countClusterDocuments(db: PgDb, clusteringKey: number, cluster: number): Promise<number> {
   const [row] = await db.select({ n: count() }).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(members(clusteringKey, cluster));
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster));
   return row?.n ?? 0;
 }

@@ -1,26 +1,17 @@
-/** The drizzle handle the PostgreSQL repository works on, and shared query pieces. */
+/** The drizzle handle the PostgreSQL functions work on, and shared query pieces. */
 import { sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { documentColumnsOf } from '../rows.js';
 import { documents } from './schema.js';
 
-/** A node-postgres drizzle database. */
+/** A node-postgres drizzle database: what every PostgreSQL store function takes first. */
 export type PgDb = NodePgDatabase;
 
 /** A transaction of it. */
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 /** The columns of a DocumentRow, in one select shape. */
-export const documentColumns = {
-  key: documents.key,
-  id: documents.id,
-  text: documents.text,
-  metadata: documents.metadata,
-  contentHash: documents.contentHash,
-  seq: documents.seq,
-  createdAt: documents.createdAt,
-  updatedAt: documents.updatedAt,
-  deletedAt: documents.deletedAt,
-};
+export const documentColumns = documentColumnsOf(documents);
 
 /** `excluded.<column>` in an ON CONFLICT DO UPDATE clause. */
 export const excluded = (column: { name: string }) => sql`excluded.${sql.identifier(column.name)}`;

@@ -1,24 +1,20 @@
 /** Document and vector reads on PostgreSQL; "live" means deleted_at IS NULL. */
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
 import type { Change, DocumentRow, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import { documentColumns, type PgDb } from './db.js';
 import { compileFilter } from './filter.js';
-import { documents, vectors } from './schema.js';
+import { documents, vectors as vectorTable } from './schema.js';
 
 function live(collectionKey: number, filter: Filter | null, afterKey?: number): SQL | undefined {
-  return and(
-    eq(documents.collectionKey, collectionKey),
-    isNull(documents.deletedAt),
-    afterKey === undefined ? undefined : gt(documents.key, afterKey),
-    filter ? compileFilter(filter) : undefined,
-  );
+  return liveDocuments(documents, collectionKey, filter ? compileFilter(filter) : undefined, afterKey);
 }
 
 /** Live documents for `wanted` values of `column`, returned in the order of `wanted`, null where absent. */
-export async function documentsBy<K extends string | number>(
+async function documentsBy<K extends string | number>(
   db: PgDb, collectionKey: number, column: typeof documents.id | typeof documents.key, wanted: readonly K[],
 ): Promise<(DocumentRow | null)[]> {
   const found = new Map<K, DocumentRow>();
@@ -30,6 +26,16 @@ export async function documentsBy<K extends string | number>(
   return wanted.map((k) => found.get(k) ?? null);
 }
 
+/** Store.getDocumentsByIds for PostgreSQL. */
+export function getDocumentsByIds(db: PgDb, collectionKey: number, ids: string[]): Promise<(DocumentRow | null)[]> {
+  return documentsBy(db, collectionKey, documents.id, ids);
+}
+
+/** Store.getDocumentsByKeys for PostgreSQL. */
+export function getDocumentsByKeys(db: PgDb, collectionKey: number, keys: number[]): Promise<(DocumentRow | null)[]> {
+  return documentsBy(db, collectionKey, documents.key, keys);
+}
+
 /** Store.listDocuments for PostgreSQL. */
 export async function listDocuments(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest): Promise<DocumentRow[]> {
   return db.select(documentColumns).from(documents)
@@ -38,7 +44,7 @@ export async function listDocuments(db: PgDb, collectionKey: number, filter: Fil
 }
 
 /** Store.countDocuments for PostgreSQL. */
-export async function countDocuments(db: PgDb, collectionKey: number, filter: Filter | null): Promise<number> {
+export async function countDocuments(db: PgDb, collectionKey: number, filter: Filter | null = null): Promise<number> {
   const [row] = await db.select({ n: count() }).from(documents).where(live(collectionKey, filter));
   return row?.n ?? 0;
 }
@@ -54,9 +60,9 @@ export async function countDeleted(db: PgDb, collectionKey: number): Promise<num
 export async function vectorsByContentHash(db: PgDb, collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const part of chunk([...new Set(hashes)])) {
-    const rows = await db.selectDistinctOn([documents.contentHash], { hash: documents.contentHash, vector: vectors.vector })
+    const rows = await db.selectDistinctOn([documents.contentHash], { hash: documents.contentHash, vector: vectorTable.vector })
       .from(documents)
-      .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+      .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
       .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.contentHash, part)));
     for (const r of rows) out.set(r.hash, bytesToVector(r.vector));
   }
@@ -64,19 +70,28 @@ export async function vectorsByContentHash(db: PgDb, collectionKey: number, hash
 }
 
 /** Store.vectors for PostgreSQL. */
-export async function liveVectors(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
-  const rows = await db.select({ key: documents.key, vector: vectors.vector }).from(documents)
-    .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+export async function vectors(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+  const rows = await db.select({ key: documents.key, vector: vectorTable.vector }).from(documents)
+    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
     .where(live(collectionKey, filter, page.afterKey))
     .orderBy(asc(documents.key)).limit(page.first);
   return rows.map((r) => ({ key: r.key, vector: bytesToVector(r.vector) }));
 }
 
+/** Store.vectorsWithMetadata for PostgreSQL. */
+export async function vectorsWithMetadata(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+  const rows = await db.select({ key: documents.key, metadata: documents.metadata, vector: vectorTable.vector }).from(documents)
+    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+    .where(live(collectionKey, filter, page.afterKey))
+    .orderBy(asc(documents.key)).limit(page.first);
+  return rows.map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
+}
+
 /** Store.changesSince for PostgreSQL. */
 export async function changesSince(db: PgDb, collectionKey: number, afterSeq: number, limit: number): Promise<Change[]> {
-  const rows = await db.select({ key: documents.key, seq: documents.seq, deletedAt: documents.deletedAt, vector: vectors.vector })
+  const rows = await db.select({ key: documents.key, seq: documents.seq, deletedAt: documents.deletedAt, vector: vectorTable.vector })
     .from(documents)
-    .leftJoin(vectors, eq(vectors.documentKey, documents.key))
+    .leftJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
     .where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)))
     .orderBy(asc(documents.seq)).limit(limit);
   return rows.map((r) => {

@@ -1,14 +1,15 @@
 /**
- * Document writes on PostgreSQL, each one transaction. Ordering: a write first takes the
+ * Document writes on PostgreSQL (upserts, soft deletes, metadata patches), each one transaction.
+ * Ordering: a write first takes the
  * transaction-scoped advisory lock of its collection, then draws seq values (nextval), then
  * commits and releases. Writers of one collection therefore commit in seq order, so a reader of
  * `changesSince(c, s)` never later sees a commit with a seq at or below one it already read
  * (a bare sequence gives no such promise: a low nextval may commit after a high one).
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { DocumentWrite, UpsertOutcome } from '../types.js';
+import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
 import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow, type WrittenRow } from '../upsert-plan.js';
 import { vectorToBytes } from '../vector-bytes.js';
 import { excluded, LOCK_SPACE, NEXT_SEQ, type PgDb, type PgTx } from './db.js';
@@ -83,6 +84,29 @@ export async function deleteDocuments(db: PgDb, collectionKey: number, ids: stri
         .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.id, part), isNull(documents.deletedAt)))
         .returning({ key: documents.key });
       n += rows.length;
+    }
+    return n;
+  });
+}
+
+/** Store.patchDocumentMetadata for PostgreSQL: one transaction under the collection's writer lock, one nextval per patched document. */
+export async function patchDocumentMetadata(db: PgDb, collectionKey: number, patches: MetadataPatch[]): Promise<number> {
+  if (patches.length === 0) return 0;
+  const byKey = new Map(patches.map((p) => [p.key, p.set]));
+  return db.transaction(async (tx) => {
+    await lockCollection(tx, collectionKey);
+    const now = new Date();
+    let n = 0;
+    for (const part of chunk([...byKey.keys()].sort((a, b) => a - b))) {
+      const live = await tx.select({ key: documents.key }).from(documents)
+        .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.key, part), isNull(documents.deletedAt)))
+        .orderBy(asc(documents.key)).for('update');
+      for (const { key } of live) {
+        await tx.update(documents)
+          .set({ metadata: sql`coalesce(${documents.metadata}, '{}'::jsonb) || ${JSON.stringify(byKey.get(key)!)}::jsonb`, seq: NEXT_SEQ, updatedAt: now })
+          .where(eq(documents.key, key));
+      }
+      n += live.length;
     }
     return n;
   });

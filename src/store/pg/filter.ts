@@ -11,6 +11,7 @@
  * Every leaf is total (true or false, never NULL). The JSON path and operands are bound parameters.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { ORDER_OPERATOR } from '../conditions.js';
 import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
@@ -24,19 +25,12 @@ const valueOf = (key: string) =>
 const orNull = (key: string) => sql`coalesce(${valueOf(key)}, 'null'::jsonb)`;
 const json = (v: Scalar) => sql`${JSON.stringify(v)}::jsonb`;
 
-const OPERATOR: Record<Exclude<Comparison, 'eq' | 'ne'>, SQL> = {
-  gt: sql.raw('>'),
-  gte: sql.raw('>='),
-  lt: sql.raw('<'),
-  lte: sql.raw('<='),
-};
-
 function ordered(key: string, cmp: Exclude<Comparison, 'eq' | 'ne'>, v: number | string): SQL {
   const value = valueOf(key);
   if (typeof v === 'number') {
-    return sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric ${OPERATOR[cmp]} ${String(v)}::numeric ELSE false END)`;
+    return sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric ${ORDER_OPERATOR[cmp]} ${String(v)}::numeric ELSE false END)`;
   }
-  return sql`(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ((${value}) #>> '{}') COLLATE "C" ${OPERATOR[cmp]} ${v}::text ELSE false END)`;
+  return sql`(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ((${value}) #>> '{}') COLLATE "C" ${ORDER_OPERATOR[cmp]} ${v}::text ELSE false END)`;
 }
 
 /** The SQL condition for `filter` (TRUE when null). */

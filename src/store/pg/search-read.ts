@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { invariant } from '../../errors.js';
+import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
 import { keywordTerms } from '../keyword-query.js';
 import { chunk, KEY_CHUNK } from '../upsert-plan.js';
@@ -20,7 +21,7 @@ const B = 0.75;
 const num = (x: number) => sql.raw(`${x}::float8`);
 
 /** Store.getVectorsByKeys for PostgreSQL: in the order of `keys`, null where missing or deleted. */
-export async function vectorsByKeys(db: PgDb, collectionKey: number, keys: readonly number[]): Promise<(Float32Array | null)[]> {
+export async function getVectorsByKeys(db: PgDb, collectionKey: number, keys: readonly number[]): Promise<(Float32Array | null)[]> {
   const found = new Map<number, Float32Array>();
   for (const part of chunk([...new Set(keys)], KEY_CHUNK)) {
     const rows = await db.select({ key: documents.key, vector: vectors.vector }).from(documents)
@@ -41,7 +42,7 @@ export async function documentKeys(db: PgDb, collectionKey: number, filter: Filt
   const [row] = await db
     .select({ keys: sql<string | null>`string_agg(${documents.key}::text, ',')` })
     .from(documents)
-    .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), filter ? compileFilter(filter) : undefined));
+    .where(liveDocuments(documents, collectionKey, filter ? compileFilter(filter) : undefined));
   if (!row?.keys) return new Int32Array(0);
   const parts = row.keys.split(',');
   const out = new Int32Array(parts.length);

@@ -2,8 +2,9 @@
  * Collections on SQLite. Each collection has its own FTS5 keyword index (keyword-index.ts), created
  * and dropped in the transaction that creates or deletes the collection.
  */
-import { asc, count, eq, gt } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { conflict } from '../../errors.js';
+import { after } from '../conditions.js';
 import { isUniqueViolation } from '../driver-error.js';
 import { collectionExists, collectionValues, toCollectionRow } from '../rows.js';
 import type { CollectionRow, NewCollection, PageRequest } from '../types.js';
@@ -33,8 +34,7 @@ export function getCollection({ db }: SqliteConn, name: string): CollectionRow |
 
 /** Store.listCollections for SQLite. */
 export function listCollections({ db }: SqliteConn, page: PageRequest): CollectionRow[] {
-  return db.select().from(collections)
-    .where(page.afterKey === undefined ? undefined : gt(collections.key, page.afterKey))
+  return db.select().from(collections).where(after(collections.key, page.afterKey))
     .orderBy(asc(collections.key)).limit(page.first).all().map(toCollectionRow);
 }
 

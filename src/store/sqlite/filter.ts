@@ -10,6 +10,7 @@
  * The JSON path and the operands are bound parameters.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { ORDER_OPERATOR } from '../conditions.js';
 import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
@@ -29,16 +30,9 @@ function equals(path: string, v: Scalar): SQL {
   return sql`(${typeOf(path)} = 'text' AND ${valueOf(path)} = ${v})`;
 }
 
-const OPERATOR: Record<Exclude<Comparison, 'eq' | 'ne'>, SQL> = {
-  gt: sql.raw('>'),
-  gte: sql.raw('>='),
-  lt: sql.raw('<'),
-  lte: sql.raw('<='),
-};
-
 function ordered(path: string, cmp: Exclude<Comparison, 'eq' | 'ne'>, v: number | string): SQL {
   const type = typeof v === 'number' ? NUMBER : sql.raw(`('text')`);
-  return sql`(${typeOf(path)} IN ${type} AND ${valueOf(path)} ${OPERATOR[cmp]} ${v})`;
+  return sql`(${typeOf(path)} IN ${type} AND ${valueOf(path)} ${ORDER_OPERATOR[cmp]} ${v})`;
 }
 
 function member(path: string, values: Scalar[]): SQL {

@@ -1,0 +1,45 @@
+/** Collections on PostgreSQL. */
+import { asc, count, eq } from 'drizzle-orm';
+import { conflict } from '../../errors.js';
+import { after } from '../conditions.js';
+import { isUniqueViolation } from '../driver-error.js';
+import { collectionExists, collectionValues, toCollectionRow } from '../rows.js';
+import type { CollectionRow, NewCollection, PageRequest } from '../types.js';
+import type { PgDb } from './db.js';
+import { collections } from './schema.js';
+
+/** Store.createCollection for PostgreSQL. */
+export async function createCollection(db: PgDb, c: NewCollection): Promise<CollectionRow> {
+  try {
+    const [row] = await db.insert(collections).values(collectionValues(c, new Date())).returning();
+    return toCollectionRow(row!);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
+    throw e;
+  }
+}
+
+/** Store.getCollection for PostgreSQL. */
+export async function getCollection(db: PgDb, name: string): Promise<CollectionRow | null> {
+  const [row] = await db.select().from(collections).where(eq(collections.name, name));
+  return row ? toCollectionRow(row) : null;
+}
+
+/** Store.listCollections for PostgreSQL. */
+export async function listCollections(db: PgDb, page: PageRequest): Promise<CollectionRow[]> {
+  const rows = await db.select().from(collections).where(after(collections.key, page.afterKey))
+    .orderBy(asc(collections.key)).limit(page.first);
+  return rows.map(toCollectionRow);
+}
+
+/** Store.countCollections for PostgreSQL. */
+export async function countCollections(db: PgDb): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(collections);
+  return row?.n ?? 0;
+}
+
+/** Store.deleteCollection for PostgreSQL: cascades to documents, vectors, jobs, clusterings and heads. */
+export async function deleteCollection(db: PgDb, name: string): Promise<boolean> {
+  const rows = await db.delete(collections).where(eq(collections.name, name)).returning({ key: collections.key });
+  return rows.length > 0;
+}
