@@ -1,6 +1,6 @@
 /**
  * Dialect-neutral parts of `Store.upsertDocuments`: which writes win, what may be stored, and the
- * per-input outcome. Both repositories run: plan → read prior rows → write → `upsertOutcome`.
+ * per-input outcome. Both dialects run: plan → read prior rows → write → `upsertOutcome`.
  */
 import { badInput, invariant } from '../errors.js';
 import type { DocumentWrite, UpsertOutcome } from './types.js';

@@ -9,6 +9,7 @@ import { classifierTests } from './suite-classifiers.js';
 import { clusteringTests } from './suite-clustering.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
+import { guardTests } from './suite-guard.js';
 import { searchTests } from './suite-search.js';
 import { bytesOf, doc, newCollection, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
 
@@ -32,6 +33,8 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     it(`reports its dialect`, () => {
       expect(store.dialect).toBe(name);
     });
+
+    guardTests(ctx);
 
     describe('collections', () => {
       it('creates a collection and reads it back with its module binding', async () => {
