@@ -5,7 +5,8 @@
  * per element. Distances match hnswlib's (see IndexHit).
  */
 import { invariant } from '../errors.js';
-import { ipDistance, l2Distance, normalized } from './distance.js';
+import { normalize } from '../vectors.js';
+import { ipDistance, l2Distance } from './distance.js';
 import { TopK } from './top-k.js';
 import type { IndexHit, IndexMetric, IndexParams, SearchOptions, VectorIndex } from './types.js';
 import { checkKeys, checkQueries, checkStoredVectors } from './validate.js';
@@ -80,7 +81,7 @@ export class BruteForceIndex implements VectorIndex {
         this.slots.set(key, slot);
         this.keyOf[slot] = key;
       }
-      this.data.set(this.params.metric === 'cosine' ? normalized(vector) : vector, slot * this.params.dims);
+      this.data.set(this.params.metric === 'cosine' ? normalize(vector) : vector, slot * this.params.dims);
     }
     this.advance(seq);
   }
@@ -106,7 +107,7 @@ export class BruteForceIndex implements VectorIndex {
   async search(queries: Float32Array[], k: number, opts: SearchOptions = {}): Promise<IndexHit[][]> {
     this.checkOpen();
     checkQueries(queries, k, this.params.dims);
-    const qs = this.params.metric === 'cosine' ? queries.map(normalized) : queries;
+    const qs = this.params.metric === 'cosine' ? queries.map((q) => normalize(q)) : queries;
     const rows = opts.allow ? this.allowedSlots(opts.allow) : null;
     const count = rows ? rows.length : this.n;
     const heaps = qs.map(() => new TopK(Math.min(k, count)));

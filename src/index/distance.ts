@@ -26,12 +26,3 @@ export function l2Distance(q: Float32Array, data: Float32Array, off: number, dim
   }
   return s;
 }
-
-/** A unit-length copy of v (v itself when zero). */
-export function normalized(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let j = 0; j < v.length; j++) s += v[j]! * v[j]!;
-  if (s === 0) return v;
-  const inv = 1 / Math.sqrt(s);
-  return v.map((x) => x * inv);
-}

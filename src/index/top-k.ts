@@ -1,9 +1,26 @@
 /**
  * A bounded max-heap keeping the k smallest (distance, key) pairs seen, in preallocated typed
  * arrays: push() allocates nothing. Ties on distance go to the smaller key, so results are
- * deterministic.
+ * deterministic. `exactTopK` is the exact k nearest of a few rows on it, used wherever semhub
+ * ranks vectors without the graph (tiny filtered sets, fusion scores).
  */
-import type { IndexHit } from './types.js';
+import { ipDistance, l2Distance } from './distance.js';
+import type { IndexHit, IndexMetric } from './types.js';
+
+/**
+ * The k rows closest to `query` (null rows skipped), closest first, ties to the smaller key;
+ * distances as the index has them (1 - dot for cosine and ip, squared L2 for l2), so cosine
+ * queries and rows must be normalized already.
+ */
+export function exactTopK(metric: IndexMetric, query: Float32Array, keys: ArrayLike<number>, rows: readonly (Float32Array | null)[], k: number): IndexHit[] {
+  const distance = metric === 'l2' ? l2Distance : ipDistance;
+  const heap = new TopK(Math.max(0, Math.min(k, rows.length)));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row) heap.push(distance(query, row, 0, query.length), keys[i]!);
+  }
+  return heap.drain();
+}
 
 /** The k best (smallest distance) of a stream of candidates. */
 export class TopK {

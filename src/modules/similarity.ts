@@ -1,6 +1,10 @@
 /**
- * Vector math for L2-normalized embeddings: cosine similarity is a dot product.
+ * Vector math for L2-normalized embeddings: cosine similarity is a dot product (dot and
+ * normalizeRows are the base ones of src/vectors.ts).
  */
+import { dot } from '../vectors.js';
+
+export { dot, normalizeRows } from '../vectors.js';
 
 const BLOCK = 64;
 
@@ -29,34 +33,4 @@ export function cosineMatrix(a: readonly Float32Array[], b: readonly Float32Arra
     }
   }
   return out;
-}
-
-/** Dot product of the first `n` components, unrolled by 4. */
-export function dot(x: Float32Array, y: Float32Array, n = x.length): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += x[k]! * y[k]!;
-    s1 += x[k + 1]! * y[k + 1]!;
-    s2 += x[k + 2]! * y[k + 2]!;
-    s3 += x[k + 3]! * y[k + 3]!;
-  }
-  for (; k < n; k++) s0 += x[k]! * y[k]!;
-  return s0 + s1 + s2 + s3;
-}
-
-/**
- * L2-normalizes each `dims`-long row of `flat` in place; rows already of unit length (within
- * 1e-5) and all-zero rows are left as they are. Returns `flat`.
- */
-export function normalizeRows(flat: Float32Array, dims: number): Float32Array {
-  for (let off = 0; off < flat.length; off += dims) {
-    const row = flat.subarray(off, off + dims);
-    const norm = Math.sqrt(dot(row, row));
-    if (norm > 0 && Math.abs(norm - 1) > 1e-5) for (let k = 0; k < dims; k++) row[k] = row[k]! / norm;
-  }
-  return flat;
 }

@@ -4,7 +4,8 @@ import type { CollectionRow, DocumentRow, Metric, Store } from '../store/types.j
 import { parseFilter, type Filter } from './filter.js';
 import type { DocumentService } from './documents.js';
 import type { IndexManager } from './index-manager.js';
-import { exactTopK, normalize } from './vector-math.js';
+import { exactTopK } from '../index/top-k.js';
+import { normalize } from '../vectors.js';
 
 export type SearchMode = 'VECTOR' | 'KEYWORD' | 'HYBRID';
 export type FusionMethod = 'RELATIVE_SCORE' | 'RRF';

@@ -6,6 +6,7 @@
  */
 import { abortError } from '../../errors.js';
 import type { CollectionRow, Store } from '../../store/types.js';
+import { normalizeRows } from '../../vectors.js';
 import type { Filter } from '../filter.js';
 
 /** Documents read per page. */
@@ -19,14 +20,6 @@ export interface ClusteringData {
   keys: number[];
   texts: string[];
   metadata: (Record<string, unknown> | null)[];
-}
-
-function normalizeRow(v: Float32Array, at: number, dims: number): void {
-  let s = 0;
-  for (let i = at; i < at + dims; i++) s += v[i]! * v[i]!;
-  if (s === 0) return;
-  const inv = 1 / Math.sqrt(s);
-  for (let i = at; i < at + dims; i++) v[i] = v[i]! * inv;
 }
 
 /** Loads the rows; `expected` (the current match count) sizes the buffer and the progress fraction. */
@@ -58,7 +51,7 @@ export async function loadClusteringData(
         vectors = grown;
       }
       vectors.set(p.vector, at);
-      if (collection.metric !== 'l2') normalizeRow(vectors, at, dims);
+      if (collection.metric !== 'l2') normalizeRows(vectors.subarray(at, at + dims), dims);
       keys.push(p.key);
       texts.push(d.text);
       metadata.push(d.metadata);

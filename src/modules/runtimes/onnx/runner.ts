@@ -1,6 +1,6 @@
 import { rowsFor } from '../../batching/length-buckets.js';
 import type { SentencePieceTokenizer } from '../../text/tokenizer.js';
-import { normalizeRows } from '../../similarity.js';
+import { normalizeRows } from '../../../vectors.js';
 import { PROBE_TEXT, type ModelRunner } from '../model-runner.js';
 import { ort, type OnnxBackend } from './session.js';
 

@@ -3,7 +3,7 @@ import { selectBackend, type TfjsPreference } from './backends.js';
 import { loadGraphModelFromDir } from './file-io.js';
 import { packTokens, sparseIndices, type SparseInput } from '../../text/model-input.js';
 import { loadTokenizer, type SentencePieceTokenizer } from '../../text/tokenizer.js';
-import { normalizeRows } from '../../similarity.js';
+import { normalizeRows } from '../../../vectors.js';
 import { PROBE_TEXT, type InputKind, type ModelRunner } from '../model-runner.js';
 
 /**
