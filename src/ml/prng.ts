@@ -1,6 +1,8 @@
 /**
- * A small seeded PRNG: xoshiro128** (Blackman and Vigna, 2018), state expanded from one 32-bit
- * seed with splitmix32. Fast, 2^128-1 period, and the same sequence on every platform.
+ * semhub's one seeded PRNG: xoshiro128** (Blackman and Vigna, 2018), state expanded from one
+ * 32-bit seed with splitmix32. Fast, 2^128-1 period, and the same sequence on every platform.
+ * k-means seeding and mini-batches, samples, head splits, weight initialisation, mini-batch
+ * order and dropout masks all draw from it, so each is deterministic for a seed.
  */
 
 /** A seeded random source. */
@@ -52,4 +54,15 @@ export function createRng(seed: number): Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** Shuffles `items` in place (Fisher-Yates) and returns it. */
+export function shuffle<T extends Int32Array | number[]>(items: T, rng: Rng): T {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+  return items;
 }

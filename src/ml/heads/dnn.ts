@@ -9,7 +9,7 @@ import { adam } from './adam.js';
 import type { LabelledRows } from './logistic.js';
 import { addBias, layerViews, paramCount, predictProbabilities, softmaxRows, type DenseNet } from './net.js';
 import { transpose, type MatrixOps } from './ops.js';
-import { headRng, shuffle, type HeadRng } from './rng.js';
+import { createRng, shuffle, type Rng } from '../prng.js';
 
 export interface DnnOptions {
   dims: number;
@@ -41,7 +41,7 @@ export interface DnnStats {
 }
 
 /** Glorot-uniform weights, zero biases. */
-function initialise(layers: number[], rng: HeadRng): Float32Array {
+function initialise(layers: number[], rng: Rng): Float32Array {
   const params = new Float32Array(paramCount(layers));
   for (const v of layerViews(layers)) {
     const limit = Math.sqrt(6 / (v.inputs + v.outputs));
@@ -63,7 +63,7 @@ export function meanCrossEntropy(net: DenseNet, rows: LabelledRows, ops: MatrixO
 export function trainDnn(train: LabelledRows, validation: LabelledRows | null, opts: DnnOptions, ops: MatrixOps): { net: DenseNet; stats: DnnStats } {
   const layers = [opts.dims, ...opts.hiddenUnits, opts.classes];
   const views = layerViews(layers);
-  const rng = headRng(opts.seed);
+  const rng = createRng(opts.seed);
   const net: DenseNet = { layers, params: initialise(layers, rng) };
   const grad = new Float32Array(net.params.length);
   const optimiser = adam(net.params.length, opts.learningRate);

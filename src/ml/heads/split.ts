@@ -4,7 +4,7 @@
  * fraction is positive, never all of them) go to validation, as scikit-learn's
  * `train_test_split(stratify=y)` does per class.
  */
-import { headRng, shuffle } from './rng.js';
+import { createRng, shuffle } from '../prng.js';
 
 /** Row indices of the two parts, each ascending. */
 export interface Split {
@@ -17,7 +17,7 @@ export function stratifiedSplit(y: Int32Array, classes: number, fraction: number
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`validation fraction must be in [0, 1), got ${fraction}`);
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
-  const rng = headRng(seed ^ 0x5bd1e995);
+  const rng = createRng(seed ^ 0x5bd1e995);
   const train: number[] = [];
   const validation: number[] = [];
   for (const rows of byClass) {

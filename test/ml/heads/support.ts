@@ -1,6 +1,23 @@
 /** Fixtures of the head tests: seeded Gaussian classes, XOR-like data, and the split into parts. */
-import { headRng, shuffle } from '../../../src/ml/heads/rng.js';
+import { shuffle, type Rng } from '../../../src/ml/prng.js';
 import type { LabelledRows } from '../../../src/ml/heads/logistic.js';
+
+/**
+ * The stream the fixture data are drawn from: mulberry32 (public domain), the generator the head
+ * tests' thresholds were set on. Test data only: src/ draws from ml/prng.ts.
+ */
+function fixtureRng(seed: number): Rng {
+  let s = seed >>> 0;
+  const uint32 = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const next = (): number => uint32() / 4294967296;
+  return { uint32, next, int: (bound) => Math.floor(next() * bound) };
+}
 
 /** A standard normal draw (Box-Muller) from a seeded uniform source. */
 function gaussian(next: () => number): number {
@@ -9,7 +26,7 @@ function gaussian(next: () => number): number {
 
 /** `counts[c]` rows of class c around random centres (per-axis spread `spread`), unit noise × `noise`. */
 export function gaussianClasses(opts: { counts: number[]; dims: number; seed: number; spread?: number; noise?: number }): LabelledRows & { dims: number } {
-  const rng = headRng(opts.seed);
+  const rng = fixtureRng(opts.seed);
   const centres = opts.counts.map(() => Array.from({ length: opts.dims }, () => (rng.next() - 0.5) * (opts.spread ?? 6)));
   // rows in a seeded random order, so any slice holds the classes in about their proportions
   const order = shuffle(opts.counts.flatMap((count, c) => new Array<number>(count).fill(c)), rng);
@@ -24,7 +41,7 @@ export function gaussianClasses(opts: { counts: number[]; dims: number; seed: nu
 
 /** XOR in the first two of `dims` axes: class = sign(x0) != sign(x1); the other axes are noise. */
 export function xorRows(n: number, dims: number, seed: number): LabelledRows & { dims: number } {
-  const rng = headRng(seed);
+  const rng = fixtureRng(seed);
   const x = new Float32Array(n * dims);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {

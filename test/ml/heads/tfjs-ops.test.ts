@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jsOps, transpose } from '../../../src/ml/heads/ops.js';
-import { headRng } from '../../../src/ml/heads/rng.js';
+import { createRng } from '../../../src/ml/prng.js';
 import { tfjsOps } from '../../../src/ml/heads/tfjs-ops.js';
 import { selectBackend } from '../../../src/modules/runtimes/tfjs/backends.js';
 
 const random = (n: number, seed: number) => {
-  const rng = headRng(seed);
+  const rng = createRng(seed);
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
 };
 const close = (a: Float32Array, b: Float32Array) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 4));

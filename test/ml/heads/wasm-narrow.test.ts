@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { jsOps } from '../../../src/ml/heads/ops.js';
-import { headRng } from '../../../src/ml/heads/rng.js';
+import { createRng } from '../../../src/ml/prng.js';
 import { narrowPass } from '../../../src/ml/heads/wasm-narrow.js';
 
 const random = (n: number, seed: number) => {
-  const rng = headRng(seed);
+  const rng = createRng(seed);
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
 };
 
