@@ -1,4 +1,5 @@
-# semhub: multi-stage build; runs as the non-root `node` user on the bundled USE-lite module with
+# semhub: multi-stage build; runs the compiled server (dist/, built from src/ in the build stage)
+# as the non-root `node` user on the bundled USE-lite module with
 # the encoder on ONNX Runtime's CPU provider (onnx-cpu: onnxruntime-node is a regular dependency and
 # its CPU library ships in the npm tarball; tfjs wasm stays as the fallback). `docker build -t semhub .`
 #   docker run -p 4000:4000 -v semhub-data:/data -e SEMHUB_API_KEYS="<32+ random chars>:admin" semhub
@@ -14,14 +15,19 @@ WORKDIR /app
 # downloading the CUDA provider from NuGet (on linux/x64 it does by default; npm 10 does not read
 # package.json's allowScripts).
 COPY package.json package-lock.json .npmrc ./
+# bin/build.js is npm's prepare script, which `npm ci` runs: src/ is not here yet, so it skips
+# (saying so), and dist/ is built after `COPY . .` below.
+COPY bin ./bin
 # --omit=optional leaves out the native TensorFlow backends (their install downloads libtensorflow).
-# It also leaves out esbuild's platform package (tsx needs esbuild); esbuild's install script then
-# fetches that binary from the registry itself. node:20-bookworm has python3, make and g++ for
-# the two native addons (better-sqlite3, hnswlib-node).
+# It also leaves out esbuild's platform package (tsx, which `semhub bench` runs on, needs esbuild);
+# esbuild's install script then fetches that binary from the registry itself. node:20-bookworm has
+# python3, make and g++ for the two native addons (better-sqlite3, hnswlib-node).
 RUN npm ci --no-audit --no-fund --omit=optional
 COPY . .
-# Fail the build, not the first start: tsx (esbuild) runs the CLI, the native addons load.
-RUN node bin/semhub.js help >/dev/null \
+# Compile src/ to dist/ while typescript (a devDependency) is here, then fail the build, not the
+# first start: the compiled CLI runs, the native addons load. Then the devDependencies go.
+RUN npm run build \
+ && node bin/semhub.js help >/dev/null \
  && node -e "require('better-sqlite3'); require('hnswlib-node')" \
  && npm prune --omit=dev --no-audit --no-fund
 

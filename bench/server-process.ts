@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** The compiled CLI that `semhub serve` runs for users (`npm run build` writes it). */
+export const COMPILED_CLI = path.join(ROOT, 'dist/src/cli/semhub.js');
 /** The node flags `semhub serve` runs with (bin/semhub.js reads the same file). */
 const NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'bin', 'node-flags.json'), 'utf8')) as string[];
 
@@ -29,17 +31,20 @@ const START_TIMEOUT_MS = 120_000;
 
 /**
  * Starts `semhub serve` as a real child process on a free port (one embedding worker unless `env`
- * says otherwise) and resolves once it listens. A server that fails to start or does not listen
+ * says otherwise) and resolves once it listens. It runs src/ under tsx, or with `compiled` the
+ * build in dist/ that users run (build it first). A server that fails to start or does not listen
  * within 120 s is killed (and its data folder removed when this call made it) before the promise
- * rejects; a server still running when this process exits, or is stopped by SIGINT, SIGTERM or
- * SIGHUP, is killed then (see {@link trackServer}).
+ * rejects. A server never outlives this process: it is killed when this process exits or is
+ * stopped by SIGINT, SIGTERM or SIGHUP (see {@link trackServer}), and it stops by itself when this
+ * process is gone some other way, SIGKILL included (its IPC channel to this process closes).
  */
-export async function startServerProcess(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
+export async function startServerProcess(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[]; compiled?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'semhub-e2e-'));
-  const proc = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), '--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'serve', '--port', '0', '--data', dataDir], {
+  const cli = opts.compiled ? [COMPILED_CLI] : ['--import', TSX, path.join(ROOT, 'src/cli/semhub.ts')];
+  const proc = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), ...cli, 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
     env: serverEnv(opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   trackServer(proc);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -116,8 +121,9 @@ function unwatch(): void {
 
 /**
  * Keeps a started server from outliving this process: while any runs, this process's exit (normal,
- * process.exit, an uncaught error) and SIGINT/SIGTERM/SIGHUP kill it with SIGKILL. Only SIGKILL of
- * this process itself can still leave one behind.
+ * process.exit, an uncaught error) and SIGINT/SIGTERM/SIGHUP kill it with SIGKILL. A SIGKILL of this
+ * process runs none of that: then the server stops by itself, as its IPC channel to this process
+ * closes (src/cli/stop-with-parent.ts).
  */
 function trackServer(proc: ChildProcess): void {
   if (live.size === 0) {

@@ -82,5 +82,15 @@ def main() -> int:
     return 0
 
 
+def die_with_parent() -> None:
+    """On Linux, end with the bench that started this (PR_SET_PDEATHSIG), even when it is SIGKILLed."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+
+
 if __name__ == "__main__":
+    die_with_parent()
     sys.exit(main())

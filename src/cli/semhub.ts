@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.js';
 import { parseArgs } from './args.js';
 import { INGEST_USAGE } from './ingest/ingest.js';
+import { stopWithParent } from './stop-with-parent.js';
 
 const USAGE = `semhub: semantic search, clustering and classification over GraphQL
 
@@ -9,9 +10,15 @@ Usage:
   ${INGEST_USAGE.split('\n').join('\n  ')}
   semhub bench <embed|search|cluster|load> [--json] [--seconds N]
 
-Configuration is read from SEMHUB_* environment variables (see README.md).`;
+Configuration is read from SEMHUB_* environment variables (see docs/configuration.md).`;
 
 async function main(argv: string[]): Promise<void> {
+  // Started with an IPC channel (bin/semhub.js, the bench and test harness): stop when that parent
+  // is gone, as on SIGTERM (serve closes gracefully, bench stops its servers).
+  stopWithParent(() => {
+    process.stderr.write('semhub: the process that started this one is gone: stopping\n');
+    process.kill(process.pid, 'SIGTERM');
+  });
   const [command, ...rest] = argv;
   const args = parseArgs(rest, new Set(['json', 'create']));
   switch (command) {

@@ -30,11 +30,11 @@ interface Run {
 /** Runs `semhub ingest …` as a real process; `onStderr` may kill it (returns true to kill -9). */
 function ingest(args: string[], onStderr?: (all: string) => boolean): Promise<Run> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'ingest', ...args, '--url', server.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/cli/semhub.ts'), 'ingest', ...args, '--url', server.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }); // ipc: it stops when this process is gone
     let stdout = '';
     let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => {
+    proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
       if (onStderr?.(stderr)) proc.kill('SIGKILL');
     });

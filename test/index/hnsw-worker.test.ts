@@ -12,6 +12,7 @@ async function idleControl(): Promise<{ stop: () => Promise<number> }> {
   const code = `let last = performance.now(), max = 0;
     setInterval(() => { const now = performance.now(); max = Math.max(max, now - last); last = now; }, 10);
     process.on('message', () => process.send(max, () => process.exit(0)));
+    process.once('disconnect', () => process.exit(0)); // this test's process is gone
     process.send('ready');`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await once(child, 'message');

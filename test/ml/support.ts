@@ -41,9 +41,12 @@ export const sklearnMissing: string | null = (() => {
   return `${PYTHON} cannot import sklearn (${why}; apt-get install python3-sklearn)`;
 })();
 
+/** Linux: the python process ends with this one (PR_SET_PDEATHSIG), even when this one is SIGKILLed. */
+const DIE_WITH_PARENT = "import sys\nif sys.platform.startswith('linux'):\n    import ctypes, signal\n    ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n";
+
 /** Runs a python snippet that reads JSON from stdin and prints JSON. */
 export function python<T>(code: string, input: unknown): T {
-  const r = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify(input), encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(PYTHON, ['-c', DIE_WITH_PARENT + code], { input: JSON.stringify(input), encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

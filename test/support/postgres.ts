@@ -9,7 +9,7 @@
  *    `reason` says why; the PostgreSQL suites then skip, or fail when CI is set.
  * `createTestDatabase()` gives each test file its own fresh database on that server.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -72,6 +72,27 @@ async function uidOf(user: string): Promise<{ uid: number; gid: number } | null>
   }
 }
 
+/**
+ * pg_ctl runs postgres as a daemon, which nothing stops when this process is killed before its
+ * teardown (SIGKILL, a timeout). So a detached watchdog holds an IPC channel to this process; when
+ * the channel closes and the cluster's folder is still there, it runs `stop` and removes the folder.
+ * After a teardown the folder is gone and it just exits.
+ */
+function stopWhenGone(base: string, stop: string[]): void {
+  const code = `const { spawnSync } = require('node:child_process');
+    const { existsSync, rmSync } = require('node:fs');
+    const [base, stop] = [process.argv[1], JSON.parse(process.argv[2])];
+    process.once('disconnect', () => {
+      if (!existsSync(base)) return;
+      spawnSync(stop[0], stop.slice(1), { cwd: base, stdio: 'ignore', timeout: 60000 });
+      rmSync(base, { recursive: true, force: true });
+    });`;
+  const watchdog = spawn(process.execPath, ['-e', code, base, JSON.stringify(stop)], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  // neither the process nor its channel keeps this one alive
+  watchdog.unref();
+  watchdog.channel?.unref();
+}
+
 /** Starts (or finds) the PostgreSQL server for this test run. Never throws: failures become `reason`. */
 export async function startPostgres(): Promise<TestPostgres> {
   const none = (reason: string): TestPostgres => ({ info: { url: null, reason }, stop: async () => {} });
@@ -95,10 +116,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     for (const p of [base, socket]) await chown(p, owner.uid, owner.gid);
   }
   // cwd: the postgres user may not be allowed into ours.
-  const as = (cmd: string, args: string[]) =>
-    asRoot
-      ? run('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { cwd: base })
-      : run(path.join(bin, cmd), args, { cwd: base });
+  const argv = (cmd: string, args: string[]) => (asRoot ? ['runuser', '-u', 'postgres', '--', path.join(bin, cmd), ...args] : [path.join(bin, cmd), ...args]);
+  const as = (cmd: string, args: string[]) => {
+    const [file, ...rest] = argv(cmd, args);
+    return run(file!, rest, { cwd: base });
+  };
   const pgCtl = (args: string[]) => as('pg_ctl', ['-D', data, ...args]);
   const logFile = path.join(base, 'server.log');
   try {
@@ -109,6 +131,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${socket} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
       try {
         await pgCtl(['-l', logFile, '-w', '-t', '60', '-o', opts, 'start']);
+        stopWhenGone(base, argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']));
         const stop = async () => {
           await pgCtl(['-m', 'immediate', '-w', 'stop']).catch(() => {});
           await rm(base, { recursive: true, force: true });
