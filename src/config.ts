@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * semhub configuration, read from the environment once at start, validated, typed and frozen.
- * Every variable, its default and its meaning is listed in README.md ("Configuration").
+ * Every variable, its default and its meaning is listed in docs/configuration.md.
  */
 const int = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);

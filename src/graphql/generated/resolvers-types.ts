@@ -279,7 +279,7 @@ export type EncoderModule = {
   /** True when this server has the module loaded and can embed with it. */
   loaded: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
-  /** sha256 over the module's files (see README: pinning a module). */
+  /** sha256 over the module's files (see docs/api.md, Modules: how the pin is computed). */
   sha256: Scalars['String']['output'];
   /** Where it was loaded from: bundled:…, a path or a URL. */
   source?: Maybe<Scalars['String']['output']>;
