@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stratifiedSplit } from '../src/ml/heads/split.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
-import { contentHash } from '../src/services/hash.js';
+import { sha256 } from '../src/sha256.js';
 import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { allTexts, loadBanking77, loadSst2, type Labelled } from './datasets.js';
@@ -135,7 +135,7 @@ export async function benchClassify(opts: { json: boolean }): Promise<object[]> 
     const c = await store.createCollection({ name: d.name, module, metric: 'cosine', hnsw: { ...HNSW_DEFAULTS } });
     for (let start = 0; start < d.train.length; start += 2000) {
       const writes: DocumentWrite[] = d.train.slice(start, start + 2000).map((r, j) => ({
-        id: `d${start + j}`, text: r.text, metadata: { label: r.label, i: start + j }, contentHash: contentHash(r.text),
+        id: `d${start + j}`, text: r.text, metadata: { label: r.label, i: start + j }, contentHash: sha256(r.text),
         vector: vectors.subarray((offsets[s]! + start + j) * dims, (offsets[s]! + start + j + 1) * dims),
       }));
       await store.upsertDocuments(c.key, writes);

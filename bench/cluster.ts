@@ -21,7 +21,7 @@ import { clusterMetrics } from '../src/ml/cluster-metrics.js';
 import { createRng } from '../src/ml/prng.js';
 import { runKmeansInWorker } from '../src/ml/kmeans/run-in-worker.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
-import { contentHash } from '../src/services/hash.js';
+import { sha256 } from '../src/sha256.js';
 import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { loadAmazonReviews } from './datasets.js';
@@ -78,7 +78,7 @@ async function amazon(emit: Emit, peerMissing: string | null): Promise<void> {
   for (let s = 0; s < texts.length; s += 2000) {
     const writes: DocumentWrite[] = texts.slice(s, s + 2000).map((text, j) => ({
       id: `r${s + j}`, text, metadata: { product: gold[s + j]!, stars: reviews[s + j]!.rating },
-      contentHash: contentHash(text), vector: vectors.subarray((s + j) * dims, (s + j + 1) * dims),
+      contentHash: sha256(text), vector: vectors.subarray((s + j) * dims, (s + j + 1) * dims),
     }));
     await store.upsertDocuments(c.key, writes);
   }

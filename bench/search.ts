@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
 import { exactKnn } from '../src/index/brute-force.js';
-import { contentHash } from '../src/services/hash.js';
+import { sha256 } from '../src/sha256.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
 import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
@@ -77,7 +77,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
   const idOfKey = new Map<number, string>();
   for (let s = 0; s < corpus.length; s += 2000) {
     const writes: DocumentWrite[] = corpus.slice(s, s + 2000).map((i, j) => ({
-      id: `d${i}`, text: texts[i]!, metadata: { bucket: (s + j) % 100 }, contentHash: contentHash(texts[i]!), vector: row(i),
+      id: `d${i}`, text: texts[i]!, metadata: { bucket: (s + j) % 100 }, contentHash: sha256(texts[i]!), vector: row(i),
     }));
     const out = await store.upsertDocuments(bench.key, writes);
     for (const w of out.written) idOfKey.set(w.key, w.id);
@@ -89,7 +89,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
       const writes = scifact.corpus.slice(s, s + 2000).flatMap((d): DocumentWrite[] => {
         const text = `${d.title} ${d.text}`.trim();
         const i = textIndex.get(text);
-        return i === undefined ? [] : [{ id: d.id, text, metadata: null, contentHash: contentHash(text), vector: row(i) }];
+        return i === undefined ? [] : [{ id: d.id, text, metadata: null, contentHash: sha256(text), vector: row(i) }];
       });
       await store.upsertDocuments(sf.key, writes);
     }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
+import { isLoopbackHost, type Config } from './config.js';
 import { createHttpApp } from './graphql/server.js';
 import type { Logger } from './log.js';
 import { loadModuleRegistry } from './modules/registry.js';
@@ -14,11 +14,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
 /** Start-up, in order: config check → store (migrated) → modules (encoders ready) → HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  if (!LOOPBACK.test(config.host) && config.apiKeys.size === 0) {
+  if (!isLoopbackHost(config.host) && config.apiKeys.size === 0) {
     throw new Error(
       `refusing to listen on ${config.host} without API keys: set SEMHUB_API_KEYS="<key>:admin,..." or bind to 127.0.0.1`,
     );

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ApiKeyScope } from '../config.js';
 import { AppError } from '../errors.js';
+import { sha256 } from '../sha256.js';
 import type { RequestContext } from './context.js';
 
 const RANK: Record<ApiKeyScope, number> = { read: 0, write: 1, admin: 2 };
@@ -13,13 +14,12 @@ interface KeyEntry {
 }
 
 const keyrings = new WeakMap<ReadonlyMap<string, ApiKeyScope>, KeyEntry[]>();
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /** The configured keys as sha256 digests (computed once per key map). */
 function keyring(keys: ReadonlyMap<string, ApiKeyScope>): KeyEntry[] {
   let ring = keyrings.get(keys);
   if (!ring) {
-    ring = [...keys].map(([key, scope]) => ({ hash: sha256(key), scope }));
+    ring = [...keys].map(([key, scope]) => ({ hash: Buffer.from(sha256(key), 'hex'), scope }));
     keyrings.set(keys, ring);
   }
   return ring;
@@ -36,7 +36,7 @@ export function scopeFor(header: string | undefined, keys: ReadonlyMap<string, A
   if (keys.size === 0) return 'admin';
   const m = header ? /^Bearer[ \t]+(\S{1,1024})[ \t]*$/i.exec(header) : null;
   if (!m) throw new AppError('UNAUTHENTICATED', 'an API key is required: send Authorization: Bearer <key>');
-  const presented = sha256(m[1]!);
+  const presented = Buffer.from(sha256(m[1]!), 'hex');
   let scope: ApiKeyScope | null = null;
   for (const entry of keyring(keys)) if (timingSafeEqual(entry.hash, presented)) scope = entry.scope;
   if (!scope) throw new AppError('UNAUTHENTICATED', 'the API key is not valid');

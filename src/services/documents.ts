@@ -3,7 +3,7 @@ import { conflict } from '../errors.js';
 import type { Encoder, ModuleRegistry } from '../modules/types.js';
 import type { CollectionRow, DocumentRow, DocumentWrite, PageRequest, Store } from '../store/types.js';
 import { parseFilter } from './filter.js';
-import { contentHash } from './hash.js';
+import { sha256 } from '../sha256.js';
 import { checkBatch, documentIdProblem, metadataProblem, textProblem, type Limits } from './validate.js';
 
 export interface DocumentInput {
@@ -76,7 +76,7 @@ export class DocumentService {
         return;
       }
       ids[index] = id;
-      byId.set(id, { index, text: input.text, metadata: (input.metadata as Record<string, unknown>) ?? null, hash: contentHash(input.text) });
+      byId.set(id, { index, text: input.text, metadata: (input.metadata as Record<string, unknown>) ?? null, hash: sha256(input.text) });
     });
     if (byId.size === 0) return { ids, errors, upserted: 0, embedded: 0 };
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { BatchExecutor } from '../executors/batch-executor.js';
 import type { InputAdapter, PreparedText } from '../text/input-adapter.js';
 import { bucketOf, rowsFor } from './length-buckets.js';
 import { LruCache } from '../../lru-cache.js';
+import { sha256 } from '../../sha256.js';
 import type { EmbedOptions, EmbedPriority } from '../types.js';
 
 /** While both lanes wait, at least one batch in every BULK_EVERY is bulk (and at most one). */
@@ -68,9 +68,6 @@ interface Job {
   reject(e: unknown): void;
 }
 
-/** sha256 of a text, the cache and dedupe key. */
-export const contentKey = (text: string): string => createHash('sha256').update(text).digest('base64');
-
 const newLane = (priority: EmbedPriority): Lane => ({ priority, buckets: new Map(), waiting: 0 });
 
 /**
@@ -116,7 +113,7 @@ export class EmbedQueue {
   async embed(texts: readonly string[], opts?: EmbedOptions): Promise<Float32Array[]> {
     if (this.closed) throw new Error('encoder is closed');
     const lane = opts?.priority === 'bulk' ? this.bulk : this.interactive;
-    const keys = texts.map(contentKey);
+    const keys = texts.map((t) => sha256(t));
     const out: Array<Float32Array | Promise<Float32Array>> = new Array(texts.length);
     const fresh = new Map<string, number>();
     const promote = new Set<Job>();

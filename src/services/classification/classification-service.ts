@@ -5,6 +5,7 @@
  * another module is CONFLICT, never a silent mismatch.
  */
 import { AppError, conflict, notFound } from '../../errors.js';
+import { LruCache } from '../../lru-cache.js';
 import type { Logger } from '../../log.js';
 import { gatherLabels, gatherRows, stratifiedSplit } from '../../ml/heads/split.js';
 import type { DenseNet } from '../../ml/heads/net.js';
@@ -23,7 +24,7 @@ import { checkBatch, textProblem, type Limits } from '../validate.js';
 
 /** Trainings waiting for the training thread before new ones are refused (OVERLOADED). */
 const MAX_WAITING_TRAININGS = 8;
-/** Stored heads whose networks are kept decoded in memory. */
+/** Stored heads whose networks are kept decoded in memory (least recently used dropped first). */
 const NET_CACHE = 16;
 
 export interface ClassificationDeps {
@@ -39,7 +40,7 @@ export interface ClassificationDeps {
 export class ClassificationService {
   private readonly pool = new MatrixPool();
   private readonly thread = new TrainingThread(undefined, (buffers) => this.pool.give(buffers));
-  private readonly nets = new Map<number, DenseNet>();
+  private readonly nets = new LruCache<number, DenseNet>(NET_CACHE);
   private readonly jobs: ClassifyJobs;
   private waiting = 0;
 
@@ -81,7 +82,7 @@ export class ClassificationService {
         module: collection.module, layers: outcome.layers, weights: outcome.params,
         trainedOn: split.train.length, validatedOn: split.validation.length, skipped: data.skipped,
       });
-      if (row.layers.length > 0) this.remember(row.key, { layers: row.layers, params: outcome.params });
+      if (row.layers.length > 0) this.nets.set(row.key, { layers: row.layers, params: outcome.params });
       this.deps.logger.info({ collection: collection.name, classifier: row.name, version: row.version, head: row.head, trainedOn: row.trainedOn, accuracy: metrics?.accuracy, seconds: row.training.totalSeconds }, 'classifier trained');
       return row;
     } finally {
@@ -178,14 +179,8 @@ export class ClassificationService {
     const params = await this.deps.store.getClassifierWeights(row.key);
     if (!params) throw notFound(`classifier "${row.name}" version ${row.version} was deleted`);
     const net = { layers: row.layers, params };
-    this.remember(row.key, net);
+    this.nets.set(row.key, net);
     return net;
-  }
-
-  private remember(key: number, net: DenseNet): void {
-    this.nets.delete(key);
-    this.nets.set(key, net);
-    if (this.nets.size > NET_CACHE) this.nets.delete(this.nets.keys().next().value!);
   }
 
   /** CONFLICT when the head was trained on vectors of another module than the collection's. */

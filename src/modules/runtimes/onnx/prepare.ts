@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputKind } from '../model-runner.js';
@@ -6,6 +5,7 @@ import { checkParity, type ParityResult } from './parity.js';
 import { ORT_VERSION } from './session.js';
 import { readTfjsGraph } from './tfjs-weights.js';
 import { buildUseLiteGraph, refuseUseLite, USE_LITE_BUILDER_VERSION } from './use-lite-graph.js';
+import { sha256 } from '../../../sha256.js';
 
 /** The file a module in ONNX form ships its graph in, beside vocab.json. */
 export const MODULE_ONNX = 'model.onnx';
@@ -96,8 +96,6 @@ async function readCached(base: string, moduleSha256: string): Promise<GraphRepo
     return null;
   }
 }
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
 async function atomicWrite(file: string, data: Uint8Array | string): Promise<void> {
