@@ -5,7 +5,7 @@ import type { ConnectionModel } from './models.js';
  * Opaque Relay cursors: base64url of "<kind>:<key>". Clients must not build them; a cursor of the
  * wrong kind or a malformed one is BAD_USER_INPUT.
  */
-export function encodeCursor(kind: string, key: number): string {
+function encodeCursor(kind: string, key: number): string {
   return Buffer.from(`${kind}:${key}`, 'utf8').toString('base64url');
 }
 

@@ -91,7 +91,7 @@ function checkJsonValue(root: unknown, strings: boolean): void {
 }
 
 /** HTTP status for an error answered before GraphQL runs. */
-export const STATUS: Partial<Record<ErrorCode, number>> = {
+const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -26,11 +26,11 @@ export interface QueryLimits {
 }
 
 /** Operations one document may define (only one runs; the rest are parsed and validated). */
-export const MAX_OPERATIONS = 10;
+const MAX_OPERATIONS = 10;
 /** Arguments whose value sets how many items a list field returns. */
 export const SIZE_ARGS = ['first', 'limit', 'ids', 'texts'];
 /** Assumed size of a list field without a size argument (clusters, modules, representatives…). */
-export const DEFAULT_LIST_SIZE = 10;
+const DEFAULT_LIST_SIZE = 10;
 /** Largest size a size argument is counted as: bigger values are refused by the field itself. */
 const MAX_COUNTED_SIZE = 1000;
 
@@ -117,7 +117,7 @@ export function measureDocument(schema: GraphQLSchema, document: DocumentNode, l
 }
 
 /** Field selections written in the document (aliases count; each fragment's fields count once). */
-export function countFieldNodes(document: DocumentNode, stopAt: number): number {
+function countFieldNodes(document: DocumentNode, stopAt: number): number {
   let n = 0;
   const stack: SelectionSetNode[] = [];
   for (const d of document.definitions) if ('selectionSet' in d && d.selectionSet) stack.push(d.selectionSet);
@@ -131,7 +131,7 @@ export function countFieldNodes(document: DocumentNode, stopAt: number): number 
 }
 
 /** The TOO_LARGE message for the first limit a document exceeds, or null. */
-export function limitProblem(schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits, variables?: Variables): string | null {
+function limitProblem(schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits, variables?: Variables): string | null {
   const fields = countFieldNodes(document, limits.maxQueryFields);
   if (fields > limits.maxQueryFields) {
     return `the query selects more than ${limits.maxQueryFields} fields (aliases count; SEMHUB_MAX_QUERY_FIELDS): use fragments or split it into several requests`;

@@ -18,7 +18,7 @@ export function tempPathFor(path: string): string {
 }
 
 /** Flushes a file's data to disk. */
-export function fsyncFileSync(path: string): void {
+function fsyncFileSync(path: string): void {
   const fd = openSync(path, 'r+');
   try {
     fsyncSync(fd);
@@ -28,7 +28,7 @@ export function fsyncFileSync(path: string): void {
 }
 
 /** Flushes a directory entry (the rename) to disk; a no-op where directories cannot be opened. */
-export function fsyncDirSync(dir: string): void {
+function fsyncDirSync(dir: string): void {
   let fd: number;
   try {
     fd = openSync(dir, 'r');

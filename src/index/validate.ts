@@ -6,7 +6,7 @@
 import { badInput, invariant } from '../errors.js';
 
 /** Largest key an index accepts: keys travel as Int32Array. */
-export const MAX_KEY = 0x7fffffff;
+const MAX_KEY = 0x7fffffff;
 
 /** Asserts every key is an integer in [0, 2^31). */
 export function checkKeys(keys: ArrayLike<number>): void {

@@ -12,7 +12,7 @@ import { gatherRows, sampleIndices } from './sample.js';
 export type SilhouetteMetric = 'cosine' | 'euclidean';
 
 /** Largest sample the O(s^2) matrix is built for (s*s float32 = 256 MiB). */
-export const MAX_SILHOUETTE_SAMPLE = 8192;
+const MAX_SILHOUETTE_SAMPLE = 8192;
 
 /** Pairwise distances of s rows (s x s, row-major). */
 export function pairwiseDistances(rows: Float32Array, s: number, dims: number, metric: SilhouetteMetric): Float32Array {
@@ -36,7 +36,7 @@ export function pairwiseDistances(rows: Float32Array, s: number, dims: number, m
 }
 
 /** Per-row silhouettes from a distance matrix and labels (any integers); needs 2 <= clusters <= s - 1. */
-export function silhouetteSamples(dist: Float32Array, s: number, labels: ArrayLike<number>): Float64Array {
+function silhouetteSamples(dist: Float32Array, s: number, labels: ArrayLike<number>): Float64Array {
   const ids = new Map<number, number>();
   const label = new Int32Array(s);
   for (let i = 0; i < s; i++) {

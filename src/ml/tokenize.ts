@@ -18,7 +18,7 @@ export interface Tokens {
 }
 
 /** Whether a token is kept as a keyword candidate. */
-export function keepToken(token: string, stopwords: ReadonlySet<string> = ENGLISH_STOPWORDS): boolean {
+function keepToken(token: string, stopwords: ReadonlySet<string> = ENGLISH_STOPWORDS): boolean {
   return token.length >= 3 && !NUMBER.test(token) && !stopwords.has(token);
 }
 

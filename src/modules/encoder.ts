@@ -18,11 +18,11 @@ import { createWorkerPool } from './executors/worker-pool.js';
  */
 export const DEFAULT_TOKEN_BUDGET = 1536;
 /** Padded tokens per graph run in a worker: runs of 384 measured fastest (wasm and ONNX Runtime alike). */
-export const RUN_TOKEN_BUDGET = 384;
+const RUN_TOKEN_BUDGET = 384;
 /** Rows per graph run in a worker: 24-32 measured fastest on ONNX Runtime's CPU provider (0.78 against 0.84 ms per sentence at 64). */
-export const RUN_MAX_ROWS = 32;
+const RUN_MAX_ROWS = 32;
 /** Vectors kept per encoder by content hash (about 2 KB each at 512 dims, so ~20 MB). */
-export const DEFAULT_CACHE_SIZE = 10_000;
+const DEFAULT_CACHE_SIZE = 10_000;
 
 /** What {@link loadEncoder} needs: where the module is, what it is, and how to run it. */
 export interface EncoderOptions {

@@ -5,8 +5,6 @@ import path from 'node:path';
 export const USE_LITE_NAME = 'use-lite';
 /** Version of the bundled module (USE-lite v1, TF Hub `universal-sentence-encoder-lite/1`). */
 export const USE_LITE_VERSION = '1';
-/** Output size of USE-lite. */
-export const USE_LITE_DIMS = 512;
 
 const require = createRequire(import.meta.url);
 

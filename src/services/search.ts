@@ -30,7 +30,7 @@ export interface Hit {
 }
 
 /** Most hits one search returns. */
-export const MAX_LIMIT = 100;
+const MAX_LIMIT = 100;
 /** A filter matching at most this many documents is searched exactly over the stored vectors. */
 export const EXACT_FILTER_MAX = 2_000;
 /** Reciprocal rank fusion constant (Cormack et al. 2009). */

@@ -4,7 +4,7 @@ import type { ModuleRegistry } from '../modules/types.js';
 import { checkText, type Limits } from './validate.js';
 
 /** Largest a x b similarity matrix one request may ask for. */
-export const MAX_SIMILARITY_CELLS = 1_000_000;
+const MAX_SIMILARITY_CELLS = 1_000_000;
 
 /** Cosine similarity between two lists of texts, embedded by one module (the `similarity` query). */
 export class SimilarityService {

@@ -43,6 +43,3 @@ export function checkClassifier(c: NewClassifier): void {
   invariant(c.layers.length === 0 || c.layers.at(-1) === c.labels.length, `classifier has ${c.labels.length} labels but ${c.layers.at(-1)} outputs`);
   invariant(c.labels.length >= 2, 'a classifier needs at least two labels');
 }
-
-/** How many times a version number race (two trainings of one name at once) is retried. */
-export const VERSION_ATTEMPTS = 5;

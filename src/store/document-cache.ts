@@ -22,7 +22,7 @@ const READS = new Set<string>([
 ]);
 
 /** Rows kept by default: a few tens of MB for short documents. */
-export const DOCUMENT_CACHE_ROWS = 20_000;
+const DOCUMENT_CACHE_ROWS = 20_000;
 /**
  * Reads of more keys than this (bulk loads: a clustering reads its collection in pages of 2,000)
  * go straight to the store and leave the cache alone, so they neither pay for it nor push the hot

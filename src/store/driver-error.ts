@@ -18,7 +18,7 @@ export function driverError(e: unknown): (Error & { code?: unknown }) | null {
 }
 
 /** The driver error code (e.g. SQLITE_CONSTRAINT_UNIQUE, or a SQLSTATE such as 23505), if any. */
-export function driverCode(e: unknown): string | null {
+function driverCode(e: unknown): string | null {
   const d = driverError(e);
   return d && typeof d.code === 'string' ? d.code : null;
 }
@@ -30,7 +30,7 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /** `e` as it may leave the store: AppError/InvariantError untouched, anything else masked. */
-export function storeError(op: string, e: unknown): Error {
+function storeError(op: string, e: unknown): Error {
   if (e instanceof AppError || e instanceof InvariantError) return e;
   const code = driverCode(e);
   const cause = driverError(e) ?? undefined;

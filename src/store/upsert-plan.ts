@@ -70,7 +70,7 @@ export function checkWrites(docs: readonly DocumentWrite[], dims: number): void 
 }
 
 /** Deep equality of two JSON values; object key order does not matter. */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -85,7 +85,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** `metadata` as it will read back from the store (undefined members dropped, -0 as 0 …). */
-export function normalizedMetadata(m: Record<string, unknown> | null): Record<string, unknown> | null {
+function normalizedMetadata(m: Record<string, unknown> | null): Record<string, unknown> | null {
   return m === null ? null : (JSON.parse(JSON.stringify(m)) as Record<string, unknown>);
 }
 

@@ -6,7 +6,7 @@ export interface CsvRow {
 }
 
 /** A quoted field may span at most this many lines before it counts as unterminated. */
-export const MAX_RECORD_LINES = 10_000;
+const MAX_RECORD_LINES = 10_000;
 
 /**
  * An RFC 4180 CSV reader fed one physical line at a time (as readline yields them): fields

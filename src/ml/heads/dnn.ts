@@ -51,7 +51,7 @@ function initialise(layers: number[], rng: Rng): Float32Array {
 }
 
 /** Mean (unweighted) cross-entropy of a network on labelled rows. */
-export function meanCrossEntropy(net: DenseNet, rows: LabelledRows, ops: MatrixOps): number {
+function meanCrossEntropy(net: DenseNet, rows: LabelledRows, ops: MatrixOps): number {
   const classes = net.layers.at(-1)!;
   const p = predictProbabilities(net, rows.x, rows.n, ops);
   let loss = 0;

@@ -70,7 +70,7 @@ function quadDot(f32: Float32Array, a: number, b: number, dims: number): number 
 }
 
 /** The kernels in plain JS over `buffer`. */
-export function referenceKernels(buffer: ArrayBufferLike): Kernels {
+function referenceKernels(buffer: ArrayBufferLike): Kernels {
   const f32 = new Float32Array(buffer);
   const f64 = new Float64Array(buffer);
   const i32 = new Int32Array(buffer);

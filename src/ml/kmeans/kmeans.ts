@@ -16,9 +16,9 @@ import { allocateMemory, loadRows, planLayout, Workspace } from './workspace.js'
 import { releaseMemory, touchPages } from '../memory-pool.js';
 
 /** Above this many rows, `miniBatch: 'auto'` switches to mini-batch k-means. */
-export const MINI_BATCH_AUTO_ROWS = 50_000;
+const MINI_BATCH_AUTO_ROWS = 50_000;
 /** Batch size for `miniBatch: 'auto'` (scikit-learn's MiniBatchKMeans default). */
-export const DEFAULT_BATCH_SIZE = 1024;
+const DEFAULT_BATCH_SIZE = 1024;
 
 /** Options of `kmeans()`. */
 export interface KmeansOptions {

@@ -30,7 +30,7 @@ const DONE = 4;
 const READY = 5;
 const FAILED = 6;
 /** Int32 slots in a control block. */
-export const CONTROL_SLOTS = 8;
+const CONTROL_SLOTS = 8;
 
 /** Creates a control block for a team. */
 export function createControl(): Int32Array {

@@ -3,11 +3,11 @@
  * {@link EXACT_UP_TO} get a bucket each; above it buckets grow by {@link GROWTH} (about 8% padding
  * at most), and everything from {@link MAX_BUCKET_LENGTH} up shares the last one.
  */
-export const EXACT_UP_TO = 24;
+const EXACT_UP_TO = 24;
 /** Width ratio of consecutive buckets above EXACT_UP_TO. */
-export const GROWTH = 1.08;
+const GROWTH = 1.08;
 /** Rows at least this long share one bucket. */
-export const MAX_BUCKET_LENGTH = 1024;
+const MAX_BUCKET_LENGTH = 1024;
 
 /** The bucket key of a row of `length` tokens; keys sort like lengths. */
 export function bucketOf(length: number): number {

@@ -5,7 +5,7 @@ import { MAX_MODEL_JSON_BYTES, MAX_MODULE_BYTES, MODEL_JSON, MODEL_ONNX, VOCAB_J
 import { isTrusted, untrustedError, type UrlSource } from './trust.js';
 
 /** A download is abandoned when no bytes (or no response headers) arrive for this long. */
-export const IDLE_TIMEOUT_MS = 30_000;
+const IDLE_TIMEOUT_MS = 30_000;
 /** Files fetched at once. */
 const PARALLEL = 4;
 const MAX_REDIRECTS = 5;

@@ -25,7 +25,7 @@ export function moduleTooLarge(what: string, limit = MAX_MODULE_BYTES): AppError
  * absolute, never `.` or `..`, so it cannot leave the module directory (or its URL directory).
  * Throws BAD_USER_INPUT naming the path and `where` (the model.json location).
  */
-export function checkWeightPath(p: unknown, where: string): string {
+function checkWeightPath(p: unknown, where: string): string {
   if (typeof p !== 'string' || p === '') {
     throw badInput(`model.json at ${where}: weightsManifest paths must be non-empty strings, got ${JSON.stringify(p)}`);
   }

@@ -18,7 +18,7 @@ export interface InputAdapter {
  * vocabulary cuts STS-B's English sentences into about one token per 4.4 characters (58 chars,
  * 13 tokens on average); 4 keeps the estimate on the long side.
  */
-export const CHARS_PER_TOKEN = 4;
+const CHARS_PER_TOKEN = 4;
 
 /**
  * SentencePiece modules: texts travel as text and are tokenized in the embedding worker; the

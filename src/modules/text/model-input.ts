@@ -42,6 +42,3 @@ export function sparseIndices(lengths: Int32Array): Int32Array {
 
 /** One batch as an executor runs it: the texts, tokenized where the model runs (in the worker). */
 export type ModelInput = { kind: 'text'; texts: string[] };
-
-/** Number of texts in a batch. */
-export const batchSize = (input: ModelInput): number => input.texts.length;

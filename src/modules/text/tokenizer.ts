@@ -23,7 +23,7 @@ export async function readVocabulary(dir: string): Promise<Vocabulary> {
 /** Space-separated segments kept of a long text: at least this many ids, twice what USE-lite reads (128). */
 export const MAX_SEGMENTS = 256;
 /** Characters kept of a long text, so tokenizing one costs milliseconds, not minutes. */
-export const MAX_CHARS = 2048;
+const MAX_CHARS = 2048;
 
 /**
  * The tokenizer of a USE-style module: the reference `Tokenizer` of
@@ -46,7 +46,7 @@ export async function loadTokenizer(dir: string): Promise<SentencePieceTokenizer
 }
 
 /** The start of a long NFKC text, cut at a space (see loadTokenizer). */
-export function cutLongText(normalized: string): string {
+function cutLongText(normalized: string): string {
   const text = normalized.split(' ', MAX_SEGMENTS).join(' ');
   if (text.length <= MAX_CHARS) return text;
   const space = text.lastIndexOf(' ', MAX_CHARS);

@@ -9,9 +9,9 @@ import type { CollectionRow, Store } from '../../store/types.js';
 import { lookup, type Filter } from '../filter.js';
 
 /** Most documents one training reads (200k × 512 floats is 400 MB). */
-export const MAX_TRAINING_DOCUMENTS = 200_000;
+const MAX_TRAINING_DOCUMENTS = 200_000;
 /** Most distinct labels a head may have. */
-export const MAX_CLASSES = 1000;
+const MAX_CLASSES = 1000;
 /** Documents per page of each scan. */
 const PAGE = 2000;
 

@@ -14,7 +14,7 @@ import type { PredictionModel } from './predict.js';
 import { JobRunner, jobRecords, type JobContext, type JobSchedule } from '../jobs/job-runner.js';
 
 /** The job kind of classifyDocuments. */
-export const CLASSIFY_JOB_KIND = 'classify';
+const CLASSIFY_JOB_KIND = 'classify';
 /** Documents per page: one prediction batch and one metadata transaction. */
 const PAGE = 500;
 

@@ -8,7 +8,7 @@ import { evaluate, evaluateSlices, sliceGap } from '../../ml/heads/metrics.js';
 import type { ClassifierMetrics } from '../../store/types.js';
 
 /** Accuracy gap between slices above which the report carries a warning. */
-export const SLICE_GAP_WARNING = 0.05;
+const SLICE_GAP_WARNING = 0.05;
 
 const pct = (x: number) => x.toFixed(3);
 

@@ -49,7 +49,7 @@ export async function netProbabilities(net: DenseNet, vectors: Float32Array[]): 
 }
 
 /** The raw filter a KNN head searches its neighbours with: its training filter and a label present. */
-export function neighbourFilter(row: ClassifierRow): unknown {
+function neighbourFilter(row: ClassifierRow): unknown {
   const labelled = { [row.labelKey]: { ne: null } };
   const trained = row.hyperparameters.filter;
   return trained == null ? labelled : { and: [trained, labelled] };

@@ -4,13 +4,13 @@
  * labels). Documents deleted between the two reads are skipped. Vectors of cosine and ip
  * collections are L2-normalized, so k-means works in the cosine geometry search uses.
  */
-import { abortError } from '../../errors.js';
+import { abortError } from '../../threads/abort.js';
 import type { CollectionRow, Store } from '../../store/types.js';
 import { normalizeRows } from '../../vectors.js';
 import type { Filter } from '../filter.js';
 
 /** Documents read per page. */
-export const LOAD_PAGE = 2000;
+const LOAD_PAGE = 2000;
 
 /** The rows of a clustering: n vectors of `dims` floats (row-major) and, per row, key, text and metadata. */
 export interface ClusteringData {

@@ -16,7 +16,7 @@ import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
 /** The strict SQL/JSON path of a dotted filter key, each member quoted. */
-export function pgPath(key: string): string {
+function pgPath(key: string): string {
   return 'strict $' + key.split('.').map((part) => `."${part}"`).join('');
 }
 

@@ -36,7 +36,7 @@ const tsvector = customType<{ data: string; driverData: string }>({
  * 1 MiB of distinct lexeme bytes, so an unbounded document (SEMHUB_MAX_TEXT_BYTES allows 16 MiB)
  * would make its upsert fail; 200,000 characters are at most 800 KB of UTF-8.
  */
-export const SEARCH_TEXT_CHARS = 200_000;
+const SEARCH_TEXT_CHARS = 200_000;
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

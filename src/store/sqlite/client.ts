@@ -29,10 +29,10 @@ import { ensureKeywordIndexes } from './keyword-index.js';
 import * as search from './search-read.js';
 
 /** File name of the database inside the data folder. */
-export const SQLITE_FILE = 'semhub.db';
+const SQLITE_FILE = 'semhub.db';
 
 /** Default busy_timeout in milliseconds. */
-export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The Store on one open, migrated connection. better-sqlite3 is synchronous and the store owns the

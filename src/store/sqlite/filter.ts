@@ -15,7 +15,7 @@ import type { Comparison, Filter, Scalar } from '../filter-ast.js';
 import { documents } from './schema.js';
 
 /** The SQLite JSON path of a dotted filter key, each member quoted. */
-export function sqlitePath(key: string): string {
+function sqlitePath(key: string): string {
   return '$' + key.split('.').map((part) => `."${part}"`).join('');
 }
 

@@ -1,9 +1,9 @@
 import { DataType, encodeModel, type AttributeValue, type DataTypeCode, type NodeDef, type TensorValue, type ValueDef } from './proto.js';
 
 /** The opset every graph semhub builds targets (LayerNormalization needs 17). */
-export const OPSET = 17;
+const OPSET = 17;
 /** ONNX IR version matching opset 17. */
-export const IR_VERSION = 8;
+const IR_VERSION = 8;
 
 type Attr = number | readonly number[] | string | { float: number } | { floats: readonly number[] };
 

@@ -9,9 +9,7 @@ export type TfjsBackend = Extract<BackendName, 'tensorflow-gpu' | 'tensorflow' |
 export type TfjsPreference = 'auto' | TfjsBackend;
 
 /** The order `auto` tries tfjs backends in: native CUDA, native CPU, wasm, plain JS. */
-export const AUTO_BACKEND_ORDER: readonly TfjsBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-export const isTfjsBackend = (name: string): name is TfjsBackend => (AUTO_BACKEND_ORDER as readonly string[]).includes(name);
+const AUTO_BACKEND_ORDER: readonly TfjsBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 const require = createRequire(import.meta.url);
 
@@ -51,7 +49,7 @@ async function activate(name: TfjsBackend): Promise<void> {
 }
 
 /** The directory holding tfjs-backend-wasm's .wasm binaries. */
-export function wasmDistDir(): string {
+function wasmDistDir(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 }
 

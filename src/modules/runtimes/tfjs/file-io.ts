@@ -9,7 +9,7 @@ import { moduleFile } from '../../module-files.js';
  * Pure `@tensorflow/tfjs` (no tfjs-node) has no `file://` loader, hence this one.
  * Reference: tfjs-node `io/file_system.ts` (NodeFileSystem), which does the same with fs.
  */
-export function fileIOHandler(dir: string): tf.io.IOHandler {
+function fileIOHandler(dir: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
