@@ -10,14 +10,14 @@
  *   index/ store/ modules/   each on its own: base only, never each other, never a layer above
  *   ml/                      pure functions over typed arrays: nothing else of the project but the
  *                            worker-thread host (k-means runs off the event loop in worker threads)
- *   base                     config.ts errors.ts log.ts paths.ts lru-cache.ts and threads (the one
- *                            worker-thread host): only each other
+ *   base                     config.ts errors.ts log.ts paths.ts lru-cache.ts vectors.ts sha256.ts and
+ *                            threads (the one worker-thread host): only each other
  *
  * Type-only imports count like any other (they couple the layers just the same): a type a higher layer
  * needs is exported by the layer it talks to (services re-export the store's row types the API maps).
  * src/ never imports bench/ or test/, and no import cycle runs through src/.
  */
-const BASE = '^src/((config|errors|log|threads|paths|lru-cache)[.]ts$|threads/)';
+const BASE = '^src/((config|errors|log|threads|paths|lru-cache|vectors|sha256)[.]ts$|threads/)';
 const THREADS = '^src/threads([.]ts$|/)';
 const KNOWN = [BASE, '^src/main[.]ts$', '^src/(cli|graphql|metrics|services|index|store|modules|ml)/'];
 

@@ -52,10 +52,3 @@ export function invariant(condition: unknown, message: string): asserts conditio
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
-
-/** The error of work stopped by an AbortSignal: name 'AbortError', as fetch and timers use. */
-export function abortError(message: string): Error {
-  const e = new Error(message);
-  e.name = 'AbortError';
-  return e;
-}

@@ -6,7 +6,7 @@
  * count. Progress is reported through `onProgress`; `signal` aborts (the workers are terminated).
  */
 import { availableParallelism } from 'node:os';
-import { abortError } from '../../errors.js';
+import { abortError } from '../../threads/abort.js';
 import { WorkerHost, type WorkerEnd } from '../../threads/worker-host.js';
 import { resolveKmeansOptions, type KmeansOptions, type KmeansResult } from './kmeans.js';
 import { createControl } from './runner.js';

@@ -6,7 +6,7 @@
  */
 import type { ChooseKOptions, KScore } from '../../ml/choose-k.js';
 import type { SilhouetteOptions } from '../../ml/silhouette.js';
-import { abortError } from '../../errors.js';
+import { abortError } from '../../threads/abort.js';
 import { describeEnd, WorkerHost } from '../../threads/worker-host.js';
 
 /** A computation for the thread. */
