@@ -4,7 +4,7 @@
  * labels). Documents deleted between the two reads are skipped. Vectors of cosine and ip
  * collections are L2-normalized, so k-means works in the cosine geometry search uses.
  */
-import { abortError } from '../../errors.js';
+import { abortError } from '../../threads/abort.js';
 import type { CollectionRow, Store } from '../../store/types.js';
 import { normalizeRows } from '../../vectors.js';
 import type { Filter } from '../filter.js';
