@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-// The `semhub` command. Every command but `bench` runs the compiled CLI, dist/src/cli/semhub.js
-// (`npm run build`; `npm ci` builds it through the prepare script). `semhub bench` runs
-// src/cli/semhub.ts under tsx: the benches live in bench/, which is not compiled.
+// The `semhub` command: runs the compiled CLI, dist/src/cli/semhub.js (`npm run build`; `npm ci`
+// builds it through the prepare script). `semhub bench` is compiled too, but the benches it runs
+// live in bench/, which is not: it starts bench/main.ts under tsx (src/cli/bench.ts).
 //
 // The CLI runs in a child process with semhub's node flags (bin/node-flags.json), over an IPC
 // channel: it stops when the channel closes (src/cli/stop-with-parent.ts), so even a SIGKILL of
 // this wrapper leaves nothing running. SIGINT and SIGTERM are passed on to it.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Node flags of every semhub process (bin/node-flags.json, read by the bench and test servers too):
@@ -32,12 +31,8 @@ function newerSource(dir, since) {
   return null;
 }
 
-/** The node arguments that load the CLI: the compiled one, or the TypeScript under tsx for bench. */
+/** The compiled CLI, after checking it is there and saying when src/ has changed since. */
 function cliEntry() {
-  if (args[0] === 'bench') {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    return ['--import', tsx, path.join(root, 'src/cli/semhub.ts')];
-  }
   const entry = path.join(root, 'dist/src/cli/semhub.js');
   if (!existsSync(entry)) {
     console.error('semhub: dist/ is not built: run `npm run build` (npm ci runs it; typescript is a devDependency)');
@@ -45,10 +40,10 @@ function cliEntry() {
   }
   const changed = existsSync(path.join(root, 'src')) ? newerSource(path.join(root, 'src'), statSync(entry).mtimeMs) : null;
   if (changed) console.error(`semhub: warning: ${path.relative(root, changed)} changed after dist/ was built: running the old build (npm run build)`);
-  return [entry];
+  return entry;
 }
 
-const child = spawn(process.execPath, [...NODE_FLAGS, ...cliEntry(), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+const child = spawn(process.execPath, [...NODE_FLAGS, cliEntry(), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
 const forward = (signal) => child.kill(signal);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
 child.on('exit', (code, signal) => {

@@ -13,7 +13,8 @@ import { COMPILED_CLI, gql, removeDir, startServerProcess, type ServerProcess } 
  * thread kind starts from its `.js` sibling (embedding, HNSW, k-means, ml thread, training), the
  * files src/ reads at run time (schema/, migrations/, the bundled module) are found from dist/,
  * the ONNX graph is built and checked on a fresh module cache, the tfjs fallback runs, `semhub
- * ingest` runs compiled, and bin/semhub.js leaves nothing behind when it is SIGKILLed.
+ * ingest` and `semhub bench` run from the compiled CLI, and bin/semhub.js leaves nothing behind
+ * when it is SIGKILLed.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -106,6 +107,12 @@ describe('the compiled server (dist/)', () => {
     } finally {
       removeDir(dir);
     }
+  });
+
+  it('runs `semhub bench` compiled, which starts bench/main.ts under tsx', () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/semhub.js'), 'bench', 'search', '--seconds=abc'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toContain('semhub bench: --seconds must be a positive number, got "abc"');
+    expect(run.status).toBe(2);
   });
 
   it('falls back to tfjs (wasm) compiled, with the same similarities', async () => {
