@@ -4,6 +4,7 @@ import { createHttpApp } from './graphql/server.js';
 import type { Logger } from './log.js';
 import { loadModuleRegistry } from './modules/registry.js';
 import { createServices, type Services } from './services/services.js';
+import { lockDataDir } from './store/data-dir-lock.js';
 import { withDocumentCache } from './store/document-cache.js';
 import { openStore } from './store/open.js';
 
@@ -14,13 +15,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Start-up, in order: config check → store (migrated) → modules (encoders ready) → HTTP server. */
+/**
+ * Start-up, in order: config check → the data directory's lock (one process per data directory)
+ * → store (migrated) → modules (encoders ready) → HTTP server.
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   if (!isLoopbackHost(config.host) && config.apiKeys.size === 0) {
     throw new Error(
       `refusing to listen on ${config.host} without API keys: set SEMHUB_API_KEYS="<key>:admin,..." or bind to 127.0.0.1`,
     );
   }
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, logger, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(config: Config, logger: Logger, lock: { release(): void }): Promise<RunningServer> {
   const store = withDocumentCache(await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   logger.info({ store: store.dialect, dataDir: config.dataDir }, 'store ready');
   const modules = await loadModuleRegistry(config, { logger });
@@ -51,6 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await services.close();
         await modules.close();
         await store.close();
+        lock.release();
       })()),
   };
 }
