@@ -24,6 +24,7 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset it to use SQLite)')
     .optional(),
+  SEMHUB_PG_POOL_SIZE: int(10, 1, 1000),
   SEMHUB_BACKEND: z.enum(BACKEND_PREFERENCES).default('auto'),
   SEMHUB_MODULE_CACHE: z.string().min(1).optional(),
   SEMHUB_TRUSTED_MODULE_SOURCES: z.string().default(''),
@@ -59,6 +60,8 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** PostgreSQL connections this process may hold (its pg Pool's max); unused on SQLite. */
+  readonly pgPoolSize: number;
   readonly backend: BackendPreference;
   readonly moduleCache: string;
   readonly trustedModuleSources: readonly string[];
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.SEMHUB_HOST,
     dataDir,
     databaseUrl: e.SEMHUB_DATABASE_URL,
+    pgPoolSize: e.SEMHUB_PG_POOL_SIZE,
     backend: e.SEMHUB_BACKEND,
     moduleCache: path.resolve(e.SEMHUB_MODULE_CACHE ?? path.join(dataDir, 'module-cache')),
     trustedModuleSources: Object.freeze(trusted),

@@ -42,3 +42,25 @@ describe('configuration of the encoder backend', () => {
     expect((err as ConfigError).problems[0]).toMatch(/^SEMHUB_BACKEND="cuda": .*onnx-cpu/);
   });
 });
+
+describe('configuration of the PostgreSQL pool', () => {
+  it('defaults to 10 connections per process and takes SEMHUB_PG_POOL_SIZE', () => {
+    expect(loadConfig({}).pgPoolSize).toBe(10);
+    expect(loadConfig({ SEMHUB_PG_POOL_SIZE: '25' }).pgPoolSize).toBe(25);
+    expect(loadConfig({ SEMHUB_PG_POOL_SIZE: '1' }).pgPoolSize).toBe(1);
+  });
+
+  it('refuses a size that is not a positive integer up to 1000, naming the variable', () => {
+    for (const bad of ['0', '-3', '2.5', 'ten', '1001']) {
+      let err: unknown;
+      try {
+        loadConfig({ SEMHUB_PG_POOL_SIZE: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, bad).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toHaveLength(1);
+      expect((err as ConfigError).problems[0]).toMatch(new RegExp(`^SEMHUB_PG_POOL_SIZE="${bad.replace('.', '\\.')}": `));
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * Opens the PostgreSQL store on a pg Pool (default 10 connections; `?max=` is not parsed, use
- * PG* environment variables or the URL for connection settings) and applies migrations/pg.
+ * Opens the PostgreSQL store on a pg Pool of `poolSize` connections (SEMHUB_PG_POOL_SIZE, default
+ * 10; `?max=` in the URL is not parsed, use PG* environment variables or the URL for the other
+ * connection settings) and applies migrations/pg.
  * Several replicas may start at once: migrations run under a session advisory lock on one
  * dedicated connection, so only one applies them and the others then find them applied.
  */
@@ -19,6 +20,9 @@ import * as documentReads from './documents-read.js';
 import * as documentWrites from './documents-write.js';
 import * as jobs from './jobs.js';
 import * as search from './search-read.js';
+
+/** Connections per process when the caller names no pool size (pg's own default, kept). */
+const DEFAULT_POOL_SIZE = 10;
 
 /** Second key of the advisory lock held while migrating (first key: LOCK_SPACE). */
 const MIGRATION_LOCK = -1;
@@ -44,8 +48,10 @@ function postgresStore(pool: pg.Pool): Store {
 }
 
 /** Opens a migrated PostgreSQL store; the URL is never echoed in errors (it may hold a password). */
-export async function openPostgresStore(databaseUrl: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'semhub' });
+export async function openPostgresStore(databaseUrl: string, opts: { poolSize?: number } = {}): Promise<Store> {
+  const max = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`PostgreSQL pool size must be a positive integer, got ${max}`);
+  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'semhub', max });
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The pool drops the client and the next query opens a fresh one.
   pool.on('error', () => {});
