@@ -35,7 +35,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 }
 
 async function startLocked(config: Config, logger: Logger, lock: { release(): void }): Promise<RunningServer> {
-  const store = withDocumentCache(await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const store = withDocumentCache(await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPoolSize: config.pgPoolSize }));
   logger.info({ store: store.dialect, dataDir: config.dataDir }, 'store ready');
   const modules = await loadModuleRegistry(config, { logger });
   for (const m of modules.list()) logger.info({ module: m }, 'module ready');
