@@ -41,6 +41,8 @@ const schema = z.object({
   SEMHUB_MAX_QUERY_COST: int(50_000, 1, 1_000_000_000),
   SEMHUB_MAX_QUERY_TOKENS: int(20_000, 100, 10_000_000),
   SEMHUB_REQUEST_TIMEOUT_MS: int(60_000, 1, 3_600_000),
+  SEMHUB_AFTER_SEQ_TIMEOUT_MS: int(5_000, 0, 600_000),
+  SEMHUB_INDEX_POLL_MS: int(500, 0, 3_600_000),
   SEMHUB_GRAPHIQL: z.enum(['true', 'false']).optional(),
   SEMHUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -85,6 +87,10 @@ export interface Config {
   };
   /** Milliseconds before an unfinished request is answered with OVERLOADED. */
   readonly requestTimeoutMs: number;
+  /** How long a read with `afterSeq` waits for this process's index to reach that seq before OVERLOADED. */
+  readonly afterSeqTimeoutMs: number;
+  /** Every loaded index catches up from the store this often (0: never; other processes' writes then arrive only by notification). */
+  readonly indexPollMs: number;
   /** Serve the GraphiQL page at GET /graphql (Accept: text/html). */
   readonly graphiql: boolean;
   readonly logLevel: string;
@@ -158,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueryTokens: e.SEMHUB_MAX_QUERY_TOKENS,
     }),
     requestTimeoutMs: e.SEMHUB_REQUEST_TIMEOUT_MS,
+    afterSeqTimeoutMs: e.SEMHUB_AFTER_SEQ_TIMEOUT_MS,
+    indexPollMs: e.SEMHUB_INDEX_POLL_MS,
     graphiql: e.SEMHUB_GRAPHIQL === undefined ? isLoopbackHost(e.SEMHUB_HOST) : e.SEMHUB_GRAPHIQL === 'true',
     logLevel: e.SEMHUB_LOG_LEVEL,
   });

@@ -24,6 +24,8 @@ export interface UpsertReport {
   errors: ItemError[];
   upserted: number;
   embedded: number;
+  /** Highest change sequence this upsert committed (0 when nothing was written): `afterSeq` for reads. */
+  seq: number;
 }
 
 /** What derives from the store and must follow each committed write (the vector index). */
@@ -78,7 +80,7 @@ export class DocumentService {
       ids[index] = id;
       byId.set(id, { index, text: input.text, metadata: (input.metadata as Record<string, unknown>) ?? null, hash: sha256(input.text) });
     });
-    if (byId.size === 0) return { ids, errors, upserted: 0, embedded: 0 };
+    if (byId.size === 0) return { ids, errors, upserted: 0, embedded: 0, seq: 0 };
 
     const encoder = this.encoderFor(collection);
     const items = [...byId.entries()];
@@ -98,7 +100,8 @@ export class DocumentService {
     }));
     const outcome = await this.store.upsertDocuments(collection.key, writes);
     await this.hooks.afterWrite?.(collection);
-    return { ids, errors, upserted: outcome.written.length, embedded: missing.size };
+    const seq = outcome.written.reduce((m, w) => Math.max(m, w.seq), 0);
+    return { ids, errors, upserted: outcome.written.length, embedded: missing.size, seq };
   }
 
   async delete(collection: CollectionRow, ids: string[]): Promise<number> {

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { catchUp, openHnswIndex } from '../index/hnsw.js';
 import type { VectorIndex } from '../index/types.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CollectionRow, Store } from '../store/types.js';
 
@@ -59,6 +60,42 @@ export class IndexManager {
     });
     entry.chain = run.catch((e) => this.logger.error({ err: e, collection: collection.name }, 'index catch-up failed'));
     return run;
+  }
+
+  /**
+   * Read your writes: resolves once this process's index of `collection` reflects every change up
+   * to `afterSeq` (a seq a write reported), catching up from the store meanwhile; OVERLOADED when
+   * that takes longer than `timeoutMs`, saying how many changes the index is behind. A seq beyond
+   * the collection's newest committed change (a write to another collection) waits only for that
+   * newest change: a write that was acknowledged is committed, so it is never missed.
+   */
+  async waitForSeq(collection: CollectionRow, afterSeq: number, timeoutMs: number): Promise<void> {
+    const index = await this.get(collection);
+    if (index.seq >= afterSeq) return;
+    const target = Math.min(afterSeq, await this.store.maxSeq(collection.key));
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      if (index.seq >= target) return;
+      const left0 = deadline - Date.now();
+      // a catch-up slower than the bound (a stalled store) must not hold the read past it
+      await Promise.race([this.sync(collection).catch(() => undefined), new Promise((r) => setTimeout(r, Math.max(0, left0)))]);
+      if (index.seq >= target) return;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    }
+    const behind = (await this.store.changesSince(collection.key, index.seq, 100_000)).filter((c) => c.seq <= target).length;
+    throw new AppError(
+      'OVERLOADED',
+      `the index of collection "${collection.name}" on this process is ${behind} changes behind seq ${afterSeq} ` +
+        `(it reflects seq ${index.seq}) after waiting ${timeoutMs} ms; retry later`,
+      { indexSeq: index.seq, afterSeq, behind },
+    );
+  }
+
+  /** The collection's newest committed change sequence in the store (0 when none). */
+  storeSeq(collection: CollectionRow): Promise<number> {
+    return this.store.maxSeq(collection.key);
   }
 
   async indexedCount(collection: CollectionRow): Promise<number> {

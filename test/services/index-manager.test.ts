@@ -195,4 +195,41 @@ describe('index manager', () => {
     expect(index.loadedFrom).toBe('empty');
     expect(index.size).toBe(5);
   });
+
+  it('afterSeq: an upsert reports the seq it committed, and a wait for it makes a write the manager never heard of searchable', async () => {
+    const { services } = await start();
+    const c = await services.collections.create({ name: 'after-seq' });
+    await services.documents.upsert(c, docs.slice(0, 3));
+    const index = await hnsw(services, c);
+    // as if written through another process: this manager is not told
+    const report = await unheard(services).upsert(c, docs.slice(3, 5));
+    expect(report.seq).toBe(await services.store.maxSeq(c.key));
+    expect(index.seq).toBeLessThan(report.seq);
+    await services.indexes.waitForSeq(c, report.seq, 5000);
+    expect(index.seq).toBeGreaterThanOrEqual(report.seq);
+    expect(await selfHits(services, c, [docs[3]!.id, docs[4]!.id])).toEqual([docs[3]!.id, docs[4]!.id]);
+    // a seq past the collection's newest change (a write to another collection) waits for nothing more
+    await services.indexes.waitForSeq(c, report.seq + 1000, 50);
+    expect(await services.indexes.storeSeq(c)).toBe(report.seq);
+    expect((await unheard(services).upsert(c, [])).seq).toBe(0);
+  });
+
+  it('afterSeq: an index that cannot reach the seq within the bound is OVERLOADED, saying how far behind it is', async () => {
+    const { services } = await start();
+    const c = await services.collections.create({ name: 'after-seq-stalled' });
+    await hnsw(services, c);
+    const report = await unheard(services).upsert(c, docs.slice(0, 4));
+    const store = services.store as { changesSince: typeof services.store.changesSince };
+    const real = store.changesSince;
+    // catch-up stalls (a store that answers nothing new); the count of what is missing still reads the log
+    store.changesSince = (key, after, limit) => (limit === 100_000 ? real(key, after, limit) : Promise.resolve([]));
+    try {
+      const err = await services.indexes.waitForSeq(c, report.seq, 100).then(() => null, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'OVERLOADED', message: expect.stringMatching(/after-seq-stalled.*4 changes behind/) });
+    } finally {
+      store.changesSince = real;
+    }
+    await services.indexes.waitForSeq(c, report.seq, 5000);
+    expect(await services.indexes.indexedCount(c)).toBe(4);
+  });
 });

@@ -216,6 +216,11 @@ export type Collection = {
   /** The module this collection's vectors come from (name, version, sha256, dims). */
   module: EncoderModule;
   name: Scalars['String']['output'];
+  /**
+   * The newest change sequence committed to this collection (0 when none): read it after any write
+   * (deleteDocuments, a classification job) and pass it as `afterSeq` to read that write.
+   */
+  seq: Scalars['Int']['output'];
 };
 
 export type CollectionConnection = {
@@ -391,7 +396,10 @@ export type Mutation = {
   deleteClustering: Scalars['Boolean']['output'];
   /** Deletes a collection with its documents and index; false when it did not exist. */
   deleteCollection: Scalars['Boolean']['output'];
-  /** Deletes documents by id; returns how many existed. */
+  /**
+   * Deletes documents by id; returns how many existed. To read past the deletion on another
+   * process, read `collection { seq }` afterwards and pass it as `afterSeq`.
+   */
   deleteDocuments: Scalars['Int']['output'];
   /**
    * Loads a module from a directory, file: URL or http(s) URL holding a TF.js graph model
@@ -617,6 +625,7 @@ export type QueryCollectionsArgs = {
 
 export type QueryDocumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
   collection: Scalars['String']['input'];
   filter?: InputMaybe<Scalars['JSON']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -635,6 +644,7 @@ export type QueryJobArgs = {
 
 
 export type QuerySearchArgs = {
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
   alpha?: InputMaybe<Scalars['Float']['input']>;
   collection: Scalars['String']['input'];
   documentId?: InputMaybe<Scalars['ID']['input']>;
@@ -702,6 +712,11 @@ export type UpsertResult = {
   errors: Array<UpsertError>;
   /** Ids in input order; null where that item failed (see errors). */
   ids: Array<Maybe<Scalars['ID']['output']>>;
+  /**
+   * The highest change sequence this upsert committed (0 when nothing was written). Pass it as
+   * `afterSeq` to `search` or `documents` on any semhub process to read this write there.
+   */
+  seq: Scalars['Int']['output'];
   /** Documents written (created or replaced). */
   upserted: Scalars['Int']['output'];
 };
@@ -965,6 +980,7 @@ export type CollectionResolvers<ContextType = RequestContext, ParentType extends
   metric?: Resolver<ResolversTypes['Metric'], ParentType, ContextType>;
   module?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CollectionConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CollectionConnection'] = ResolversParentTypes['CollectionConnection']> = ResolversObject<{
@@ -1112,6 +1128,7 @@ export type UpsertResultResolvers<ContextType = RequestContext, ParentType exten
   embedded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UpsertError']>, ParentType, ContextType>;
   ids?: Resolver<Array<Maybe<ResolversTypes['ID']>>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   upserted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

@@ -33,6 +33,7 @@ export const collectionResolvers: Resolvers = {
     documentCount: (c, _, ctx) => ctx.services.documents.count(c),
     indexedCount: (c, _, ctx) => ctx.services.indexes.indexedCount(c),
     deletedCount: (c, _, ctx) => ctx.services.documents.countDeleted(c),
+    seq: (c, _, ctx) => ctx.services.indexes.storeSeq(c),
     hnsw: (c) => c.hnsw,
     createdAt: (c) => c.createdAt.toISOString(),
   },

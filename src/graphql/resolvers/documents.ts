@@ -1,4 +1,5 @@
-import { notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
+import type { CollectionRow } from '../../services/records.js';
 import { checkBatch } from '../../services/validate.js';
 import { requireScope } from '../auth.js';
 import type { RequestContext } from '../context.js';
@@ -12,10 +13,18 @@ export async function collectionOrThrow(ctx: RequestContext, name: string) {
   return c;
 }
 
+/** Read your writes: waits (bounded) until this process's index of `c` reflects `afterSeq`. */
+export async function waitForSeq(ctx: RequestContext, c: CollectionRow, afterSeq: number | null | undefined): Promise<void> {
+  if (afterSeq == null) return;
+  if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput(`afterSeq must be a non-negative integer, got ${afterSeq}`);
+  await ctx.services.indexes.waitForSeq(c, afterSeq, ctx.services.config.afterSeqTimeoutMs);
+}
+
 export const documentResolvers: Resolvers = {
   Query: {
-    documents: async (_, { collection, filter, first, after }, ctx) => {
+    documents: async (_, { collection, filter, first, after, afterSeq }, ctx) => {
       const c = await collectionOrThrow(ctx, collection);
+      await waitForSeq(ctx, c, afterSeq);
       const n = pageSize(first);
       const { rows, total } = await ctx.services.documents.list(c, filter, { first: n + 1, afterKey: decodeCursor('document', after) });
       return connection('document', rows, n, (d) => d.key, total);
