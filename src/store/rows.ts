@@ -53,7 +53,7 @@ export function toCollectionRow(r: CollectionRecord): CollectionRow {
 
 /** The `jobs` insert values of a new job: PENDING at progress 0. */
 export function newJobValues(job: Parameters<JobStore['createJob']>[0], now: Date): JobRow {
-  return { ...job, status: 'PENDING', progress: 0, result: null, error: null, createdAt: now, updatedAt: now };
+  return { ...job, status: 'PENDING', progress: 0, result: null, error: null, owner: null, leaseUntil: null, attempts: 0, createdAt: now, updatedAt: now };
 }
 
 /** The columns of a DocumentRow in the `documents` table of either dialect, as one select shape. */
@@ -64,7 +64,7 @@ export function documentColumnsOf<T extends Record<keyof DocumentRow, unknown>>(
 
 /** A JobRow from a `jobs` record (drizzle already decoded the JSON columns). */
 export function toJobRow(r: JobRow): JobRow {
-  return { ...r, params: r.params ?? {}, result: r.result ?? null, error: r.error ?? null };
+  return { ...r, params: r.params ?? {}, result: r.result ?? null, error: r.error ?? null, owner: r.owner ?? null, leaseUntil: r.leaseUntil ?? null };
 }
 
 /** The message of the CONFLICT raised for a taken collection name. */

@@ -52,7 +52,7 @@ async function cluster(vars: Record<string, unknown>): Promise<Clustering> {
   expect(['PENDING', 'RUNNING']).toContain(status);
   let last = 0;
   for (const until = Date.now() + 90_000; Date.now() < until; ) {
-    const r = await gql(server.url, `query($id: ID!) { clustering(id: $id) { status progress error } job(id: $id) { status progress kind } }`, { id });
+    const r = await gql(server.url, `query($id: ID!) { clustering(id: $id) { status progress error } job(id: $id) { status progress kind owner attempts leaseUntil } }`, { id });
     const { status: now, progress, error } = r.data.clustering;
     expect(progress).toBeGreaterThanOrEqual(last);
     last = progress;
@@ -60,6 +60,9 @@ async function cluster(vars: Record<string, unknown>): Promise<Clustering> {
     if (now === 'FAILED') throw new Error(`clustering failed: ${error}`);
     if (now === 'SUCCEEDED') {
       expect(r.data.job.progress).toBe(1);
+      // claimed once by the server's runner: "<host>:<pid>:<random>", with a lease
+      expect(r.data.job).toMatchObject({ attempts: 1, owner: expect.stringMatching(/^.+:\d+:[0-9a-f]{8}$/) as unknown });
+      expect(Number.isNaN(Date.parse(r.data.job.leaseUntil))).toBe(false);
       const done = await gql(server.url, RESULT, { id });
       expect(done.errors).toBeUndefined();
       return done.data.clustering;

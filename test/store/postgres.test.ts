@@ -103,3 +103,59 @@ if (server.url) {
     });
   });
 }
+
+if (server.url) {
+  const adminUrl = server.url;
+  describe('postgres job leases', () => {
+    it('claims past a job row another transaction holds, without waiting for it', async () => {
+      const fresh = await createTestDatabase(adminUrl, 'semhub_claim');
+      const store = await openStore({ databaseUrl: fresh.url, dataDir: '/nonexistent' });
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      try {
+        const a = await store.createJob({ id: 'held', kind: 'k', collectionKey: null, params: {} });
+        const b = await store.createJob({ id: 'free', kind: 'k', collectionKey: null, params: {} });
+        const now = new Date();
+        const leaseUntil = new Date(now.getTime() + 60_000);
+        await client.query('BEGIN');
+        await client.query('SELECT id FROM jobs WHERE id = $1 FOR UPDATE', [a.id]);
+        const claimed = await store.claimJobs({ kind: 'k', owner: 'p1', now, leaseUntil, limit: 10 });
+        expect(claimed.map((j) => j.id)).toEqual([b.id]);
+        await client.query('COMMIT');
+        const later = await store.claimJobs({ kind: 'k', owner: 'p2', now, leaseUntil, limit: 10 });
+        expect(later).toMatchObject([{ id: a.id, owner: 'p2', attempts: 1 }]);
+      } finally {
+        await client.end();
+        await store.close();
+        await fresh.drop();
+      }
+    });
+
+    it('keeps the jobs of a database written before job leases, unclaimed', async () => {
+      const old = await createTestDatabase(adminUrl, 'semhub_oldjobs');
+      try {
+        const client = new pg.Client({ connectionString: old.url });
+        await client.connect();
+        try {
+          const folder = migrationsBefore('pg', '0004_burly_garia');
+          await migrate(drizzle({ client }), { migrationsFolder: folder });
+          rmSync(folder, { recursive: true, force: true });
+          await client.query(`INSERT INTO jobs (id, kind, collection_key, status, progress, params, result, error, created_at, updated_at)
+            VALUES ('old-job', 'classify', NULL, 'PENDING', 0, '{}', NULL, NULL, now(), now())`);
+        } finally {
+          await client.end();
+        }
+        const store = await openStore({ databaseUrl: old.url, dataDir: '/nonexistent' });
+        try {
+          expect(await store.getJob('old-job')).toMatchObject({ status: 'PENDING', owner: null, leaseUntil: null, attempts: 0 });
+          const claimed = await store.claimJobs({ kind: 'classify', owner: 'p', now: new Date(), leaseUntil: new Date(Date.now() + 60_000), limit: 1 });
+          expect(claimed).toMatchObject([{ id: 'old-job', owner: 'p', attempts: 1 }]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await old.drop();
+      }
+    });
+  });
+}

@@ -10,6 +10,7 @@ import { clusteringTests } from './suite-clustering.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
 import { guardTests } from './suite-guard.js';
+import { jobLeaseTests } from './suite-jobs.js';
 import { searchTests } from './suite-search.js';
 import { bytesOf, doc, newCollection, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
 
@@ -103,6 +104,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     searchTests(ctx);
     clusteringTests(ctx);
     classifierTests(ctx);
+    jobLeaseTests(ctx);
 
     describe('jobs', () => {
       it('creates, updates and reads jobs', async () => {

@@ -145,4 +145,29 @@ describe('sqlite full-text index', () => {
       }
     });
   }
+
+  it('keeps the jobs of a database written before job leases, unclaimed, and claims them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'semhub-sqlite-jobs-'));
+    try {
+      const raw = new Database(path.join(dir, 'semhub.db'));
+      const folder = migrationsBefore('sqlite', '0006_salty_red_shift');
+      migrate(drizzle({ client: raw }), { migrationsFolder: folder });
+      rmSync(folder, { recursive: true, force: true });
+      const now = Date.now();
+      raw.prepare(`INSERT INTO jobs (id, kind, collection_key, status, progress, params, result, error, created_at, updated_at)
+        VALUES ('old-job', 'classify', NULL, 'RUNNING', 0.5, '{}', NULL, NULL, ?, ?)`).run(now, now);
+      raw.close();
+
+      const store = await openStore({ dataDir: dir });
+      try {
+        expect(await store.getJob('old-job')).toMatchObject({ status: 'RUNNING', progress: 0.5, owner: null, leaseUntil: null, attempts: 0 });
+        const claimed = await store.claimJobs({ kind: 'classify', owner: 'p', now: new Date(), leaseUntil: new Date(now + 60_000), limit: 5 });
+        expect(claimed).toMatchObject([{ id: 'old-job', owner: 'p', attempts: 1 }]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -69,6 +69,8 @@ const CALLS: Record<Method, (s: Store) => Promise<unknown>> = {
   updateJob: (s) => s.updateJob('closed', { progress: 0.5 }),
   getJob: (s) => s.getJob('closed'),
   failStaleJobs: (s) => s.failStaleJobs('k', new Date(), 'stale'),
+  claimJobs: (s) => s.claimJobs({ kind: 'k', owner: 'o', now: new Date(), leaseUntil: new Date(), limit: 1 }),
+  renewJobLeases: (s) => s.renewJobLeases('o', new Date()),
 };
 
 /** Registers the driver-error tests of every method. */

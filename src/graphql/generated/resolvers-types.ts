@@ -331,10 +331,19 @@ export type HnswInput = {
 /** A long-running server-side task (clustering, classification, migration). */
 export type Job = {
   __typename?: 'Job';
+  /** How many times a process claimed the job (1 for a job run once). */
+  attempts: Scalars['Int']['output'];
   createdAt: Scalars['String']['output'];
   error?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
+  /**
+   * Until when the owner holds the job (ISO 8601; it renews the lease while it works); past it,
+   * another process may take the job over. Null until claimed.
+   */
+  leaseUntil?: Maybe<Scalars['String']['output']>;
+  /** The server process that last claimed the job ("<host>:<pid>:<random>"); null until one claims it. */
+  owner?: Maybe<Scalars['String']['output']>;
   /** 0 to 1. */
   progress: Scalars['Float']['output'];
   result?: Maybe<Scalars['JSON']['output']>;
@@ -1038,10 +1047,13 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type JobResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leaseUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['JobStatus'], ParentType, ContextType>;

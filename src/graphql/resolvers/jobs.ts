@@ -5,6 +5,7 @@ export const jobResolvers: Resolvers = {
     job: (_, { id }, ctx) => (id.length > 128 ? null : ctx.services.jobs.get(id)),
   },
   Job: {
+    leaseUntil: (j) => j.leaseUntil?.toISOString() ?? null,
     createdAt: (j) => j.createdAt.toISOString(),
     updatedAt: (j) => j.updatedAt.toISOString(),
   },

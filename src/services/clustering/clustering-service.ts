@@ -10,7 +10,8 @@ import type { Logger } from '../../log.js';
 import type { ClusteringPatch, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, PageRequest, Store } from '../../store/types.js';
 import { computeClustering } from './job.js';
 import { checkClustering, type ClusterInput } from './params.js';
-import { JobRunner, type JobContext, type JobSchedule } from '../jobs/job-runner.js';
+import { CLUSTER_JOB_KIND } from '../../store/rows.js';
+import { jobLeases, JobRunner, type JobContext, type JobSchedule } from '../jobs/job-runner.js';
 
 /** Starts, reads, lists and deletes clusterings; owns the background jobs of this process. */
 export class ClusteringService {
@@ -19,7 +20,11 @@ export class ClusteringService {
   constructor(private readonly store: Store, private readonly logger: Logger, schedule: JobSchedule = {}) {
     this.jobs = new JobRunner<ClusteringPatch>({
       ...schedule,
-      records: { update: (id, patch) => store.updateClustering(id, patch), failStale: (before, error) => store.failStaleClusterings(before, error) },
+      records: {
+        update: (id, patch) => store.updateClustering(id, patch),
+        failStale: (before, error) => store.failStaleClusterings(before, error),
+        ...jobLeases(store, CLUSTER_JOB_KIND),
+      },
       wording: { noun: 'clustering', doing: 'clustering', rerun: 'clusterCollection' },
       logger,
     });

@@ -8,8 +8,11 @@
  *   it throws (an AppError's message, else a pointer to the server log);
  * - cancellation (`cancel`, `cancelCollection`) aborts the work; whoever cancels records the state
  *   (deleting the row, usually), the runner writes nothing more for an aborted job;
- * - every `heartbeatMs` the runner refreshes the rows of the jobs it owns (an empty update bumps
- *   the row's updatedAt: its lease) and sweeps the unfinished jobs of its kind that nobody
+ * - each runner has an owner id (`owner`: host, pid and a random part, unless given); `submit`
+ *   claims the job's row for it (owner, a lease of `staleMs`, attempts + 1) and runs it only if
+ *   the claim took (another process may have claimed it first);
+ * - every `heartbeatMs` the runner renews the leases of the jobs it owns, refreshes their rows (an
+ *   empty update bumps the row's updatedAt) and sweeps the unfinished jobs of its kind that nobody
  *   refreshed for `staleMs` to FAILED: their owner stopped (crashed, killed) without `close`;
  * - `close` cancels the owned jobs, waits for their work to return and records them FAILED
  *   (fail-on-stop), so no row is left RUNNING by a server that stopped.
@@ -17,6 +20,8 @@
  * The runner reaches the store only through `JobRecords`, so the owner of a job may be another
  * process on the same store: each process's sweep looks at every row of the kind, not only its own.
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { JobRow, Store } from '../../store/types.js';
@@ -29,10 +34,31 @@ export type { JobPatch, JobReport } from './progress.js';
  * Where one kind of job is recorded. `update` writes a job's state (an empty patch only refreshes
  * the row's updatedAt: the heartbeat) and ignores a row that is gone; `failStale` marks FAILED the
  * unfinished jobs whose row was last refreshed before `staleBefore` and returns their ids.
+ * `claim` and `renew` are the job's lease (JobLeases).
  */
-export interface JobRecords<P extends JobPatch> {
+export interface JobRecords<P extends JobPatch> extends JobLeases {
   update(id: string, patch: P): Promise<void>;
   failStale(staleBefore: Date, error: string): Promise<string[]>;
+}
+
+/**
+ * The leases of a kind's job rows: `claim` takes the job `id` for `owner` until `leaseUntil` if
+ * nobody holds it (never claimed, or its lease ended) and says whether it did; `renew` extends the
+ * leases of `owner`'s unfinished jobs.
+ */
+export interface JobLeases {
+  claim(id: string, owner: string, leaseUntil: Date): Promise<boolean>;
+  renew(owner: string, leaseUntil: Date): Promise<void>;
+}
+
+/** The leases of the jobs of `kind` in the store's jobs table (every kind has its row there). */
+export function jobLeases(store: Store, kind: string): JobLeases {
+  return {
+    claim: async (id, owner, leaseUntil) => (await store.claimJobs({ kind, owner, now: new Date(), leaseUntil, limit: 1, id })).length > 0,
+    renew: async (owner, leaseUntil) => {
+      await store.renewJobLeases(owner, leaseUntil);
+    },
+  };
 }
 
 /** The job rows of `kind` in the store's jobs table (kinds with no table of their own). */
@@ -40,7 +66,13 @@ export function jobRecords(store: Store, kind: string): JobRecords<Partial<Pick<
   return {
     update: (id, patch) => store.updateJob(id, patch),
     failStale: (staleBefore, error) => store.failStaleJobs(kind, staleBefore, error),
+    ...jobLeases(store, kind),
   };
+}
+
+/** A fresh owner id for this process's runners: "<host>:<pid>:<random>". */
+export function newJobOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
 /** How a kind's jobs are named in stored messages: "internal error while <doing>", "run <rerun> again". */
@@ -59,8 +91,10 @@ export interface JobSchedule {
   concurrency?: number;
   /** How often owned jobs are refreshed and stale ones swept (default 15 s). */
   heartbeatMs?: number;
-  /** An unfinished job not refreshed for this long is FAILED by the sweep (default 120 s). */
+  /** An unfinished job not refreshed for this long is FAILED by the sweep, and a lease lasts this long (default 120 s). */
   staleMs?: number;
+  /** The owner id recorded on the jobs this runner claims (default: newJobOwner()). */
+  owner?: string;
 }
 
 export interface JobRunnerOptions<P extends JobPatch> extends JobSchedule {
@@ -100,6 +134,8 @@ export class JobRunner<P extends JobPatch> {
   private readonly wording: JobWording;
   private readonly logger: Logger;
   private readonly staleMs: number;
+  /** The owner id recorded on the rows of the jobs this runner claims. */
+  readonly owner: string;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -109,6 +145,7 @@ export class JobRunner<P extends JobPatch> {
     this.logger = opts.logger;
     this.queue = new JobQueue(opts.concurrency ?? 1);
     this.staleMs = opts.staleMs ?? 120_000;
+    this.owner = opts.owner ?? newJobOwner();
     this.timer = setInterval(() => void this.tick(), opts.heartbeatMs ?? 15_000);
     this.timer.unref();
     void this.tick();
@@ -120,14 +157,17 @@ export class JobRunner<P extends JobPatch> {
   }
 
   /**
-   * Takes ownership of the stored PENDING job and queues its work. The returned promise settles
-   * (never rejects) once the job has run, failed or been cancelled; callers need not wait for it.
+   * Claims the stored PENDING job (its owner and lease) and queues its work; a job another owner
+   * holds is left to it. The returned promise settles (never rejects) once the job has run, failed,
+   * been cancelled or not been claimed; callers need not wait for it.
    */
   submit(job: OwnedJob, work: JobWork<P>): Promise<void> {
     if (this.closed) return this.records.update(job.id, this.failed(this.stoppedMessage())).catch(() => {});
     const abort = new AbortController();
     this.owned.set(job.id, { collectionKey: job.collectionKey, abort });
-    const task: Promise<void> = this.queue.run(() => this.execute(job.id, abort.signal, work)).finally(() => {
+    const task: Promise<void> = this.claim(job.id).then((claimed) => {
+      if (claimed) return this.queue.run(() => this.execute(job.id, abort.signal, work));
+    }).finally(() => {
       this.owned.delete(job.id);
       this.tasks.delete(task);
     });
@@ -156,6 +196,24 @@ export class JobRunner<P extends JobPatch> {
     for (const id of ids) await this.records.update(id, stopped).catch(() => {});
   }
 
+  /** Claims the job for this runner; a failed claim is recorded FAILED (the job cannot run). */
+  private async claim(id: string): Promise<boolean> {
+    try {
+      if (await this.records.claim(id, this.owner, this.leaseEnd())) return true;
+      this.logger.info({ job: id, owner: this.owner }, `${this.wording.noun} already claimed by another owner`);
+      return false;
+    } catch (err) {
+      this.logger.error({ err, job: id }, `could not claim a ${this.wording.noun}`);
+      const message = `internal error while claiming this ${this.wording.noun}; the server log has the details (${this.wording.noun} ${id})`;
+      await this.records.update(id, this.failed(message)).catch(() => {});
+      return false;
+    }
+  }
+
+  private leaseEnd(): Date {
+    return new Date(Date.now() + this.staleMs);
+  }
+
   private async execute(id: string, signal: AbortSignal, work: JobWork<P>): Promise<void> {
     if (signal.aborted) return;
     const { noun, doing } = this.wording;
@@ -175,10 +233,11 @@ export class JobRunner<P extends JobPatch> {
     }
   }
 
-  /** Heartbeat of the owned jobs, then the sweep of stale ones (of any process). */
+  /** Heartbeat of the owned jobs (their leases, their rows), then the sweep of stale ones (of any process). */
   private async tick(): Promise<void> {
     const { noun, rerun } = this.wording;
     try {
+      if (this.owned.size) await this.records.renew(this.owner, this.leaseEnd());
       for (const id of this.owned.keys()) await this.records.update(id, {} as P);
       const seconds = Math.round(this.staleMs / 1000);
       const error = `the server running this ${noun} stopped (no progress for ${seconds} s); run ${rerun} again`;

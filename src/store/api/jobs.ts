@@ -11,6 +11,12 @@ export interface JobRow {
   params: Record<string, unknown>;
   result: Record<string, unknown> | null;
   error: string | null;
+  /** The process that last claimed the job (a JobRunner's owner id); null until claimed. */
+  owner: string | null;
+  /** Until when the owner holds the job: past it, another process may claim it again. */
+  leaseUntil: Date | null;
+  /** How many times the job was claimed (1 for a job run once). */
+  attempts: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,9 +33,31 @@ export interface JobStore {
    * (the process running them died without a heartbeat). Returns their ids.
    */
   failStaleJobs(kind: string, staleBefore: Date, error: string): Promise<string[]>;
+  /**
+   * Claims for `owner` up to `limit` PENDING/RUNNING jobs of `kind` (only the one with `id`, if
+   * given) that nobody holds: never claimed, or whose lease ended before `now`. Each claimed row
+   * gets owner, leaseUntil and attempts + 1, atomically: two processes never claim one job (rows
+   * another transaction holds are skipped on PostgreSQL, FOR UPDATE SKIP LOCKED; SQLite claims in
+   * one IMMEDIATE transaction). Returns the claimed jobs, oldest first.
+   */
+  claimJobs(claim: JobClaim): Promise<JobRow[]>;
+  /** Extends to `leaseUntil` the leases of `owner`'s PENDING/RUNNING jobs (no other's). Returns their ids. */
+  renewJobLeases(owner: string, leaseUntil: Date): Promise<string[]>;
+}
+
+/** What claimJobs claims, for whom and until when. */
+export interface JobClaim {
+  kind: string;
+  owner: string;
+  /** Leases that ended before this are expired. */
+  now: Date;
+  leaseUntil: Date;
+  limit: number;
+  /** Claims only this job. */
+  id?: string;
 }
 
 /** The methods of JobStore (the binder's list; the compiler keeps it complete). */
 export const JOB_METHODS: Record<keyof JobStore, true> = {
-  createJob: true, updateJob: true, getJob: true, failStaleJobs: true,
+  createJob: true, updateJob: true, getJob: true, failStaleJobs: true, claimJobs: true, renewJobLeases: true,
 };

@@ -1,7 +1,7 @@
 /** Jobs on PostgreSQL. */
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { newJobValues, toJobRow, UNFINISHED } from '../rows.js';
-import type { JobRow, JobStore } from '../types.js';
+import type { JobClaim, JobRow, JobStore } from '../types.js';
 import type { PgDb } from './db.js';
 import { jobs } from './schema.js';
 
@@ -26,6 +26,31 @@ export async function getJob(db: PgDb, id: string): Promise<JobRow | null> {
 export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, error: string): Promise<string[]> {
   const rows = await db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
     .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore)))
+    .returning({ id: jobs.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Store.claimJobs for PostgreSQL: one statement whose pick locks its rows FOR UPDATE SKIP LOCKED,
+ * so a row another transaction holds (being claimed, updated or deleted) is skipped, not waited for.
+ */
+export async function claimJobs(db: PgDb, c: JobClaim): Promise<JobRow[]> {
+  const free = and(
+    eq(jobs.kind, c.kind), inArray(jobs.status, UNFINISHED), c.id === undefined ? undefined : eq(jobs.id, c.id),
+    or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, c.now)),
+  );
+  const pick = db.select({ id: jobs.id }).from(jobs).where(free).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit)
+    .for('update', { skipLocked: true });
+  const rows = await db.update(jobs)
+    .set({ owner: c.owner, leaseUntil: c.leaseUntil, attempts: sql`${jobs.attempts} + 1`, updatedAt: new Date() })
+    .where(inArray(jobs.id, pick)).returning();
+  return rows.map(toJobRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Store.renewJobLeases for PostgreSQL. */
+export async function renewJobLeases(db: PgDb, owner: string, leaseUntil: Date): Promise<string[]> {
+  const rows = await db.update(jobs).set({ leaseUntil, updatedAt: new Date() })
+    .where(and(eq(jobs.owner, owner), inArray(jobs.status, UNFINISHED)))
     .returning({ id: jobs.id });
   return rows.map((r) => r.id);
 }

@@ -113,6 +113,12 @@ export const jobs = pgTable(
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),
     result: jsonb('result').$type<Record<string, unknown>>(),
     error: text('error'),
+    /** The process that claimed the job (JobRunner's owner id); null until claimed. */
+    owner: text('owner'),
+    /** The owner's lease: past it, another process may claim the job again. */
+    leaseUntil: tstz('lease_until'),
+    /** How many times the job was claimed. */
+    attempts: integer('attempts').notNull().default(0),
     createdAt: tstz('created_at').notNull(),
     updatedAt: tstz('updated_at').notNull(),
   },

@@ -1,7 +1,7 @@
 /** Jobs on SQLite. */
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { newJobValues, toJobRow, UNFINISHED } from '../rows.js';
-import type { JobRow, JobStore } from '../types.js';
+import type { JobClaim, JobRow, JobStore } from '../types.js';
 import type { SqliteConn } from './conn.js';
 import { jobs } from './schema.js';
 
@@ -25,5 +25,28 @@ export function getJob({ db }: SqliteConn, id: string): JobRow | null {
 export function failStaleJobs({ db }: SqliteConn, kind: string, staleBefore: Date, error: string): string[] {
   return db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
     .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore)))
+    .returning({ id: jobs.id }).all().map((r) => r.id);
+}
+
+/** Store.claimJobs for SQLite: pick and claim in one IMMEDIATE transaction (the write lock first). */
+export function claimJobs({ db }: SqliteConn, c: JobClaim): JobRow[] {
+  return db.transaction((tx) => {
+    const free = and(
+      eq(jobs.kind, c.kind), inArray(jobs.status, UNFINISHED), c.id === undefined ? undefined : eq(jobs.id, c.id),
+      or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, c.now)),
+    );
+    const ids = tx.select({ id: jobs.id }).from(jobs).where(free).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit).all().map((r) => r.id);
+    if (!ids.length) return [];
+    const rows = tx.update(jobs)
+      .set({ owner: c.owner, leaseUntil: c.leaseUntil, attempts: sql`${jobs.attempts} + 1`, updatedAt: new Date() })
+      .where(inArray(jobs.id, ids)).returning().all().map(toJobRow);
+    return ids.map((id) => rows.find((r) => r.id === id)!);
+  }, { behavior: 'immediate' });
+}
+
+/** Store.renewJobLeases for SQLite. */
+export function renewJobLeases({ db }: SqliteConn, owner: string, leaseUntil: Date): string[] {
+  return db.update(jobs).set({ leaseUntil, updatedAt: new Date() })
+    .where(and(eq(jobs.owner, owner), inArray(jobs.status, UNFINISHED)))
     .returning({ id: jobs.id }).all().map((r) => r.id);
 }

@@ -77,6 +77,12 @@ export const jobs = sqliteTable(
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
     error: text('error'),
+    /** The process that claimed the job (JobRunner's owner id); null until claimed. */
+    owner: text('owner'),
+    /** The owner's lease: past it, another process may claim the job again. */
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    /** How many times the job was claimed. */
+    attempts: integer('attempts').notNull().default(0),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

@@ -170,4 +170,36 @@ describe('job runner', () => {
     expect((await store.getJob(owned.id))?.status).toBe('SUCCEEDED');
     await jobs.close();
   });
+
+  it('claims the job for its owner id (attempts 1) and renews its lease on the heartbeat', async () => {
+    const jobs = runner({ heartbeatMs: 100, staleMs: 1000, owner: 'runner-owner-1' });
+    expect(jobs.owner).toBe('runner-owner-1');
+    const row = await newJob();
+    const g = gate();
+    const done = jobs.submit(row, g.work);
+    await g.started;
+    const first = (await store.getJob(row.id))!;
+    expect(first).toMatchObject({ owner: 'runner-owner-1', attempts: 1, status: 'RUNNING' });
+    await sleep(400);
+    const later = (await store.getJob(row.id))!;
+    expect(later.leaseUntil!.getTime()).toBeGreaterThan(first.leaseUntil!.getTime());
+    expect(later.attempts).toBe(1);
+    g.release();
+    await done;
+    await jobs.close();
+  });
+
+  it('leaves a job another owner holds to it', async () => {
+    const row = await newJob();
+    await store.claimJobs({ kind: KIND, owner: 'someone-else', now: new Date(), leaseUntil: new Date(Date.now() + 60_000), limit: 1, id: row.id });
+    const jobs = runner();
+    let ran = false;
+    await jobs.submit(row, async () => {
+      ran = true;
+    });
+    expect(ran).toBe(false);
+    expect(await store.getJob(row.id)).toMatchObject({ owner: 'someone-else', attempts: 1, status: 'PENDING' });
+    await jobs.close();
+    expect((await store.getJob(row.id))?.status).toBe('PENDING');
+  });
 });
