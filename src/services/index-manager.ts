@@ -7,7 +7,10 @@ import type { Logger } from '../log.js';
 import type { CollectionRow, Store } from '../store/types.js';
 
 interface Entry {
+  collection: CollectionRow;
   ready: Promise<VectorIndex>;
+  /** A follow-up catch-up is queued (notices and polls coalesce into it). */
+  queued: boolean;
   /** Serializes catch-ups: changes apply in seq order, one batch at a time. */
   chain: Promise<unknown>;
   savedSeq: number;
@@ -23,15 +26,47 @@ interface Entry {
 export class IndexManager {
   private readonly entries = new Map<number, Entry>();
   private readonly timer: NodeJS.Timeout;
+  private readonly poller: NodeJS.Timeout | null;
+  private readonly unsubscribe: () => void;
 
+  /**
+   * Follower: every loaded index also catches up every `pollMs` (0: never) and, where the store
+   * has a change feed (PostgreSQL LISTEN/NOTIFY), as soon as a notice says its collection moved
+   * past it, so writes made by other processes on the same store become searchable here too.
+   */
   constructor(
     private readonly store: Store,
     private readonly dir: string,
     private readonly logger: Logger,
     saveIntervalMs = 30_000,
+    pollMs = 500,
   ) {
     this.timer = setInterval(() => void this.saveAll().catch((e) => logger.error({ err: e }, 'index save failed')), saveIntervalMs);
     this.timer.unref();
+    this.poller = pollMs > 0 ? setInterval(() => this.followAll(), pollMs) : null;
+    this.poller?.unref();
+    this.unsubscribe = store.onChange?.(({ collectionKey, seq }) => this.follow(collectionKey, seq)) ?? (() => undefined);
+  }
+
+  /** Queues a catch-up of every loaded index (the poll). */
+  private followAll(): void {
+    for (const key of this.entries.keys()) this.follow(key, Infinity);
+  }
+
+  /** Queues one catch-up of the collection's index, if loaded and behind `seq`; coalesces with one already queued. */
+  private follow(collectionKey: number, seq: number): void {
+    const entry = this.entries.get(collectionKey);
+    if (!entry || entry.queued) return;
+    entry.queued = true;
+    void entry.ready
+      .then((index) => {
+        entry.queued = false;
+        if (seq !== Infinity && index.seq >= seq) return;
+        if (this.entries.get(collectionKey) === entry) return this.sync(entry.collection);
+      })
+      .catch(() => {
+        entry.queued = false;
+      });
   }
 
   /** Opens every collection's index in the background (start-up warm-up). */
@@ -130,6 +165,8 @@ export class IndexManager {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.poller) clearInterval(this.poller);
+    this.unsubscribe();
     await this.saveAll();
     for (const entry of this.entries.values()) await (await entry.ready).close();
     this.entries.clear();
@@ -159,7 +196,7 @@ export class IndexManager {
       await catchUp(opened, (after, limit) => this.store.changesSince(collection.key, after, limit));
       return opened;
     })();
-    entry = { ready, chain: ready, savedSeq: -1 };
+    entry = { collection, ready, queued: false, chain: ready, savedSeq: -1 };
     this.entries.set(collection.key, entry);
     ready.catch(() => this.entries.delete(collection.key));
     return entry;

@@ -35,7 +35,7 @@ export interface JobLookup {
 
 /** Wires services over a ready store and module registry; indexes live in `<dataDir>/indexes`. */
 export function createServices(config: Config, store: Store, modules: ModuleRegistry, logger: Logger): Services {
-  const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger);
+  const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger, undefined, config.indexPollMs);
   const documents = new DocumentService(store, modules, config.limits, {
     afterWrite: (collection) => indexes.sync(collection),
   });

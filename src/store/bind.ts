@@ -45,6 +45,8 @@ export interface Dialect<C> {
   functions: { [K in keyof Capabilities]: DialectFunctions<C, Capabilities[K]> };
   /** Releases the connection (pool); must be idempotent. */
   close(): void | Promise<void>;
+  /** The optional change feed (api/changes.ts): listeners are called outside `guard`, never throw into the store. */
+  onChange?: Store['onChange'];
 }
 
 /** The Store of a dialect: every capability bound to its context, and `close` guarded like the rest. */
@@ -59,5 +61,6 @@ export function bindStore<C>(d: Dialect<C>): Store {
     ...bind(context, functions.classifiers, CLASSIFIER_METHODS),
     ...bind(context, functions.jobs, JOB_METHODS),
     close: () => guard('close', () => d.close()),
+    ...(d.onChange ? { onChange: d.onChange } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * functions taking its connection first, and bind.ts turns them into a Store; both dialects pass
  * one shared test suite (test/store/repository.suite.ts).
  */
+import type { ChangeFeed } from './api/changes.js';
 import type { ClassifierStore } from './api/classifiers.js';
 import type { ClusteringStore } from './api/clusterings.js';
 import type { CollectionStore } from './api/collections.js';
@@ -12,6 +13,7 @@ import type { DocumentStore } from './api/documents.js';
 import type { JobStore } from './api/jobs.js';
 import type { SearchStore } from './api/search.js';
 
+export type * from './api/changes.js';
 export type * from './api/classifiers.js';
 export type * from './api/clusterings.js';
 export type * from './api/collections.js';
@@ -34,4 +36,6 @@ export interface Store extends CollectionStore, DocumentStore, SearchStore, Clus
   readonly dialect: 'sqlite' | 'postgres';
   /** Releases the connection (pool); idempotent. */
   close(): Promise<void>;
+  /** Change notifications (api/changes.ts), where the dialect has them (PostgreSQL). */
+  onChange?: ChangeFeed['onChange'];
 }

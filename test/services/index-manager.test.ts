@@ -20,13 +20,13 @@ const open: Services[] = [];
 const dirs: (() => void)[] = [];
 
 /** Services over a fresh or given data folder, closed after each test. */
-async function start(dir?: string): Promise<{ services: Services; dir: string }> {
+async function start(dir?: string, env: Record<string, string> = {}): Promise<{ services: Services; dir: string }> {
   if (!dir) {
     const data = tempDataDir('index-manager');
     dirs.push(data.remove);
     dir = data.dir;
   }
-  const services = await openServices(dir, modules);
+  const services = await openServices(dir, modules, env);
   open.push(services);
   return { services, dir };
 }
@@ -231,5 +231,16 @@ describe('index manager', () => {
     }
     await services.indexes.waitForSeq(c, report.seq, 5000);
     expect(await services.indexes.indexedCount(c)).toBe(4);
+  });
+
+  it('follower: the poll (SEMHUB_INDEX_POLL_MS) catches a loaded index up with writes it was never told of', async () => {
+    const { services } = await start(undefined, { SEMHUB_INDEX_POLL_MS: '50' });
+    const c = await services.collections.create({ name: 'polled' });
+    const index = await hnsw(services, c);
+    const report = await unheard(services).upsert(c, docs.slice(0, 5));
+    const started = Date.now();
+    while (index.seq < report.seq && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 10));
+    expect(index.seq).toBe(report.seq);
+    expect(index.size).toBe(5);
   });
 });

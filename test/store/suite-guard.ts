@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusteringOutcome, Store } from '../../src/store/types.js';
 import { doc, type SuiteContext } from './suite-support.js';
 
-type Method = Exclude<keyof Store, 'dialect' | 'close'>;
+type Method = Exclude<keyof Store, 'dialect' | 'close' | 'onChange'>;
 
 const OUTCOME: ClusteringOutcome = {
   k: 0, kChosenBy: 'requested', clusters: [], documentKeys: [], assignments: [],

@@ -19,6 +19,7 @@ import { LOCK_SPACE } from './db.js';
 import * as documentReads from './documents-read.js';
 import * as documentWrites from './documents-write.js';
 import * as jobs from './jobs.js';
+import { changeListener } from './listen.js';
 import * as search from './search-read.js';
 
 /** Connections per process when the caller names no pool size (pg's own default, kept). */
@@ -32,18 +33,21 @@ const MIGRATION_LOCK = -1;
  * each and serialize per collection (see documents-write.ts), so concurrent callers and replicas
  * never lose writes and seq order is commit order within a collection.
  */
-function postgresStore(pool: pg.Pool): Store {
+function postgresStore(pool: pg.Pool, databaseUrl: string): Store {
   let closed = false;
+  const feed = changeListener(databaseUrl);
   return bindStore({
     name: 'postgres',
     context: drizzle({ client: pool }),
     functions: { collections, search, clusterings, classifiers, jobs, documents: { ...documentReads, ...documentWrites } },
-    /** Ends the pool after its clients finish their current queries. */
+    /** Ends the pool after its clients finish their current queries, and the LISTEN connection. */
     async close() {
       if (closed) return;
       closed = true;
+      await feed.close();
       await pool.end();
     },
+    onChange: (listener) => feed.onChange(listener),
   });
 }
 
@@ -64,7 +68,7 @@ export async function openPostgresStore(databaseUrl: string, opts: { poolSize?: 
       await client.query('select pg_advisory_unlock_all()').catch(() => {});
       client.release();
     }
-    return postgresStore(pool);
+    return postgresStore(pool, databaseUrl);
   } catch (e) {
     await pool.end().catch(() => {});
     throw openError('PostgreSQL database', e);

@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
+import { CHANGE_CHANNEL } from '../api/changes.js';
 import { COLLECTION_MISSING } from '../rows.js';
 import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
 import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow, type WrittenRow } from '../upsert-plan.js';
@@ -18,6 +19,14 @@ import { collections, documents, vectors } from './schema.js';
 /** Serializes the writers of one collection until the transaction ends. */
 async function lockCollection(tx: PgTx, collectionKey: number): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${collectionKey}::int)`);
+}
+
+/**
+ * Tells every process (LISTEN semhub_changes, pg/listen.ts) that the collection reached `seq`:
+ * sent inside the writing transaction, so it is delivered on commit and never for a rollback.
+ */
+async function notifyChange(tx: PgTx, collectionKey: number, seq: number): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${`${collectionKey}:${seq}`})`);
 }
 
 /** Store.upsertDocuments for PostgreSQL. */
@@ -67,6 +76,7 @@ export async function upsertDocuments(db: PgDb, collectionKey: number, docs: Doc
         .values(part.map((d) => ({ documentKey: written.get(d.id)!.key, vector: vectorToBytes(d.vector) })))
         .onConflictDoUpdate({ target: vectors.documentKey, set: { vector: excluded(vectors.vector) } });
     }
+    await notifyChange(tx, collectionKey, Math.max(...[...written.values()].map((w) => w.seq)));
     return upsertOutcome(docs, winners, prior, written);
   });
 }
@@ -78,13 +88,16 @@ export async function deleteDocuments(db: PgDb, collectionKey: number, ids: stri
     await lockCollection(tx, collectionKey);
     const now = new Date();
     let n = 0;
+    let maxSeq = 0;
     for (const part of chunk([...new Set(ids)])) {
       const rows = await tx.update(documents)
         .set({ deletedAt: now, updatedAt: now, seq: NEXT_SEQ })
         .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.id, part), isNull(documents.deletedAt)))
-        .returning({ key: documents.key });
+        .returning({ key: documents.key, seq: documents.seq });
       n += rows.length;
+      for (const r of rows) maxSeq = Math.max(maxSeq, r.seq);
     }
+    if (n > 0) await notifyChange(tx, collectionKey, maxSeq);
     return n;
   });
 }
@@ -97,17 +110,21 @@ export async function patchDocumentMetadata(db: PgDb, collectionKey: number, pat
     await lockCollection(tx, collectionKey);
     const now = new Date();
     let n = 0;
+    let maxSeq = 0;
     for (const part of chunk([...byKey.keys()].sort((a, b) => a - b))) {
       const live = await tx.select({ key: documents.key }).from(documents)
         .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.key, part), isNull(documents.deletedAt)))
         .orderBy(asc(documents.key)).for('update');
       for (const { key } of live) {
-        await tx.update(documents)
+        const [row] = await tx.update(documents)
           .set({ metadata: sql`coalesce(${documents.metadata}, '{}'::jsonb) || ${JSON.stringify(byKey.get(key)!)}::jsonb`, seq: NEXT_SEQ, updatedAt: now })
-          .where(eq(documents.key, key));
+          .where(eq(documents.key, key))
+          .returning({ seq: documents.seq });
+        if (row) maxSeq = Math.max(maxSeq, row.seq);
       }
       n += live.length;
     }
+    if (n > 0) await notifyChange(tx, collectionKey, maxSeq);
     return n;
   });
 }
