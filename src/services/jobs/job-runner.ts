@@ -11,6 +11,9 @@
  * - each runner has an owner id (`owner`: host, pid and a random part, unless given); `submit`
  *   claims the job's row for it (owner, a lease of `staleMs`, attempts + 1) and runs it only if
  *   the claim took (another process may have claimed it first);
+ * - with `resume`, the heartbeat also takes over, up to its free slots, the jobs of its kind that
+ *   nobody holds (never claimed, or whose owner's lease ended: it stopped renewing) and runs them
+ *   again from their start, with the work `resume` builds from the stored row (attempts + 1);
  * - every `heartbeatMs` the runner renews the leases of the jobs it owns, refreshes their rows (an
  *   empty update bumps the row's updatedAt) and sweeps the unfinished jobs of its kind that nobody
  *   refreshed for `staleMs` to FAILED: their owner stopped (crashed, killed) without `close`;
@@ -49,6 +52,8 @@ export interface JobRecords<P extends JobPatch> extends JobLeases {
 export interface JobLeases {
   claim(id: string, owner: string, leaseUntil: Date): Promise<boolean>;
   renew(owner: string, leaseUntil: Date): Promise<void>;
+  /** Claims up to `limit` jobs of the kind that nobody holds (for takeover), oldest first. */
+  claimFree(owner: string, leaseUntil: Date, limit: number): Promise<JobRow[]>;
 }
 
 /** The leases of the jobs of `kind` in the store's jobs table (every kind has its row there). */
@@ -58,6 +63,7 @@ export function jobLeases(store: Store, kind: string): JobLeases {
     renew: async (owner, leaseUntil) => {
       await store.renewJobLeases(owner, leaseUntil);
     },
+    claimFree: (owner, leaseUntil, limit) => store.claimJobs({ kind, owner, now: new Date(), leaseUntil, limit }),
   };
 }
 
@@ -99,6 +105,11 @@ export interface JobSchedule {
 
 export interface JobRunnerOptions<P extends JobPatch> extends JobSchedule {
   records: JobRecords<P>;
+  /**
+   * Rebuilds the work of a job this runner took over (its stored row; the job runs again from its
+   * start); null when it cannot run any more (recorded FAILED). Without it, no job is taken over.
+   */
+  resume?: (job: JobRow) => Promise<ResumedJob<P> | null>;
   wording: JobWording;
   logger: Logger;
 }
@@ -119,6 +130,12 @@ export interface JobContext<P extends JobPatch> {
 /** The work of one job; it stores the job's result itself (its own final write). */
 export type JobWork<P extends JobPatch> = (ctx: JobContext<P>) => Promise<void>;
 
+/** A job taken over: the collection it works on and its work. */
+export interface ResumedJob<P extends JobPatch> {
+  collectionKey: number | null;
+  work: JobWork<P>;
+}
+
 /** A job this process owns: its id and the collection it works on (null for none). */
 export interface OwnedJob {
   id: string;
@@ -130,6 +147,8 @@ export class JobRunner<P extends JobPatch> {
   private readonly owned = new Map<string, { collectionKey: number | null; abort: AbortController }>();
   private readonly tasks = new Set<Promise<void>>();
   private readonly queue: JobQueue;
+  private readonly concurrency: number;
+  private readonly resume: JobRunnerOptions<P>['resume'];
   private readonly records: JobRecords<P>;
   private readonly wording: JobWording;
   private readonly logger: Logger;
@@ -143,7 +162,9 @@ export class JobRunner<P extends JobPatch> {
     this.records = opts.records;
     this.wording = opts.wording;
     this.logger = opts.logger;
-    this.queue = new JobQueue(opts.concurrency ?? 1);
+    this.concurrency = opts.concurrency ?? 1;
+    this.queue = new JobQueue(this.concurrency);
+    this.resume = opts.resume;
     this.staleMs = opts.staleMs ?? 120_000;
     this.owner = opts.owner ?? newJobOwner();
     this.timer = setInterval(() => void this.tick(), opts.heartbeatMs ?? 15_000);
@@ -163,10 +184,15 @@ export class JobRunner<P extends JobPatch> {
    */
   submit(job: OwnedJob, work: JobWork<P>): Promise<void> {
     if (this.closed) return this.records.update(job.id, this.failed(this.stoppedMessage())).catch(() => {});
+    return this.track(job, work, this.claim(job.id));
+  }
+
+  /** Owns `job` and runs its work once `claimed` says the claim took. */
+  private track(job: OwnedJob, work: JobWork<P>, claimed: Promise<boolean>): Promise<void> {
     const abort = new AbortController();
     this.owned.set(job.id, { collectionKey: job.collectionKey, abort });
-    const task: Promise<void> = this.claim(job.id).then((claimed) => {
-      if (claimed) return this.queue.run(() => this.execute(job.id, abort.signal, work));
+    const task: Promise<void> = claimed.then((ok) => {
+      if (ok) return this.queue.run(() => this.execute(job.id, abort.signal, work));
     }).finally(() => {
       this.owned.delete(job.id);
       this.tasks.delete(task);
@@ -210,6 +236,28 @@ export class JobRunner<P extends JobPatch> {
     }
   }
 
+  /** Claims the free jobs of this kind, up to the free slots, and runs them again. */
+  private async takeOver(resume: NonNullable<JobRunnerOptions<P>['resume']>): Promise<void> {
+    const free = this.concurrency - this.owned.size;
+    if (free <= 0 || this.closed) return;
+    const { noun } = this.wording;
+    for (const row of await this.records.claimFree(this.owner, this.leaseEnd(), free)) {
+      let resumed: ResumedJob<P> | null = null;
+      try {
+        resumed = await resume(row);
+      } catch (err) {
+        this.logger.error({ err, job: row.id }, `could not resume a ${noun}`);
+      }
+      if (!resumed || this.closed) {
+        const message = this.closed ? this.stoppedMessage() : `this ${noun} could not be resumed after its server stopped; run ${this.wording.rerun} again`;
+        await this.records.update(row.id, this.failed(message)).catch(() => {});
+        continue;
+      }
+      this.logger.warn({ job: row.id, attempts: row.attempts }, `took over a ${noun} whose owner stopped`);
+      void this.track({ id: row.id, collectionKey: resumed.collectionKey }, resumed.work, Promise.resolve(true));
+    }
+  }
+
   private leaseEnd(): Date {
     return new Date(Date.now() + this.staleMs);
   }
@@ -238,6 +286,7 @@ export class JobRunner<P extends JobPatch> {
     const { noun, rerun } = this.wording;
     try {
       if (this.owned.size) await this.records.renew(this.owner, this.leaseEnd());
+      if (this.resume) await this.takeOver(this.resume);
       for (const id of this.owned.keys()) await this.records.update(id, {} as P);
       const seconds = Math.round(this.staleMs / 1000);
       const error = `the server running this ${noun} stopped (no progress for ${seconds} s); run ${rerun} again`;

@@ -202,4 +202,39 @@ describe('job runner', () => {
     await jobs.close();
     expect((await store.getJob(row.id))?.status).toBe('PENDING');
   });
+
+  it('with resume, takes over a job whose owner stopped renewing and runs it again (attempts + 1), not one whose lease holds', async () => {
+    const kind = `${KIND}-takeover`;
+    const create = (id: string) => store.createJob({ id: `${id}-${++counter}`, kind, collectionKey: null, params: { n: counter } });
+    const dead = await create('dead');
+    const alive = await create('alive');
+    const lost = await create('lost');
+    const past = new Date(Date.now() - 1000);
+    await store.claimJobs({ kind, owner: 'dead-owner', now: new Date(), leaseUntil: past, limit: 1, id: dead.id });
+    await store.updateJob(dead.id, { status: 'RUNNING', progress: 0.6 });
+    await store.claimJobs({ kind, owner: 'dead-owner', now: new Date(), leaseUntil: past, limit: 1, id: lost.id });
+    await store.claimJobs({ kind, owner: 'live-owner', now: new Date(), leaseUntil: new Date(Date.now() + 60_000), limit: 1, id: alive.id });
+    const seen: string[] = [];
+    const jobs = new JobRunner<Update>({
+      heartbeatMs: 50, staleMs: 60_000, concurrency: 4, owner: 'heir', records: jobRecords(store, kind), wording, logger,
+      resume: async (row) => (row.id === lost.id ? null : {
+        collectionKey: row.collectionKey,
+        work: async (ctx) => {
+          seen.push(`${ctx.id}:${row.attempts}`);
+          await ctx.update({ status: 'SUCCEEDED', progress: 1, result: row.params });
+        },
+      }),
+    });
+    try {
+      for (let i = 0; i < 60 && (await store.getJob(dead.id))?.status !== 'SUCCEEDED'; i++) await sleep(50);
+      expect(await store.getJob(dead.id)).toMatchObject({ status: 'SUCCEEDED', owner: 'heir', attempts: 2, result: dead.params });
+      expect(seen).toEqual([`${dead.id}:2`]);
+      expect(await store.getJob(lost.id)).toMatchObject({
+        status: 'FAILED', owner: 'heir', attempts: 2, error: 'this test job could not be resumed after its server stopped; run testJob again',
+      });
+      expect(await store.getJob(alive.id)).toMatchObject({ status: 'PENDING', owner: 'live-owner', attempts: 1 });
+    } finally {
+      await jobs.close();
+    }
+  });
 });
