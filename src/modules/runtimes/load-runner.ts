@@ -2,7 +2,8 @@ import type { BackendName } from '../types.js';
 import { loadTokenizer } from '../text/tokenizer.js';
 import type { ModelRunner, RunnerOptions } from './model-runner.js';
 import { prepareOnnxGraph, type OnnxGraph } from './onnx/prepare.js';
-import { CUDA_PROVIDER_HINT, cudaProviderInstalled, isOnnxBackend, type OnnxBackend } from './onnx/session.js';
+import { createOnnxRunner } from './onnx/runner.js';
+import { createOnnxSession, CUDA_PROVIDER_HINT, cudaProviderInstalled, isOnnxBackend, type OnnxBackend } from './onnx/session.js';
 import type { TfjsBackend } from './tfjs/backends.js';
 
 /**
@@ -72,7 +73,6 @@ export async function loadModelRunner(opts: RunnerOptions, logger?: Logger): Pro
 }
 
 async function loadOnnx(opts: RunnerOptions, g: Extract<OnnxGraph, { kind: 'ready' }>, backend: OnnxBackend, skipped: string[]): Promise<ModelRunner> {
-  const [{ createOnnxSession }, { createOnnxRunner }] = await Promise.all([import('./onnx/session.js'), import('./onnx/runner.js')]);
   const session = await createOnnxSession(g.file, backend);
   try {
     return await createOnnxRunner({

@@ -27,6 +27,20 @@ function inputType<T extends string>(session: ort.InferenceSession, name: string
   return type as T;
 }
 
+/** `values` as a tensor of the element type a graph input declares (ids are int32 here, mask 0/1 bytes). */
+function tensorOf(type: IdsType | MaskType, values: Int32Array | Uint8Array, dims: number[]): ort.Tensor {
+  switch (type) {
+    case 'int32':
+      return new ort.Tensor('int32', values instanceof Int32Array ? values : Int32Array.from(values), dims);
+    case 'int64':
+      return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+    case 'float32':
+      return new ort.Tensor('float32', Float32Array.from(values), dims);
+    case 'bool':
+      return new ort.Tensor('bool', values instanceof Uint8Array ? values : Uint8Array.from(values), dims);
+  }
+}
+
 /**
  * Runs a dense SentencePiece graph (inputs `ids`, `mask` [rows, tokens]; first output the vectors)
  * on an ONNX Runtime session. A batch of texts is tokenized here, in the worker, cut to
@@ -46,21 +60,13 @@ export async function createOnnxRunner(opts: OnnxRunnerOptions): Promise<ModelRu
   async function runRows(rows: readonly number[][]): Promise<Float32Array> {
     const n = rows.length;
     const width = Math.max(1, ...rows.map((r) => r.length));
-    const ids = idsType === 'int32' ? new Int32Array(n * width) : new BigInt64Array(n * width);
-    const mask =
-      maskType === 'float32' ? new Float32Array(n * width) : maskType === 'int64' ? new BigInt64Array(n * width) : maskType === 'int32' ? new Int32Array(n * width) : new Uint8Array(n * width);
+    const ids = new Int32Array(n * width);
+    const mask = new Uint8Array(n * width);
     rows.forEach((row, i) => {
-      for (let j = 0; j < row.length; j++) {
-        if (ids instanceof Int32Array) ids[i * width + j] = row[j]!;
-        else ids[i * width + j] = BigInt(row[j]!);
-        if (mask instanceof BigInt64Array) mask[i * width + j] = 1n;
-        else mask[i * width + j] = 1;
-      }
+      ids.set(row, i * width);
+      mask.fill(1, i * width, i * width + row.length);
     });
-    const feeds = {
-      ids: new ort.Tensor(idsType, ids, [n, width]),
-      mask: maskType === 'bool' ? new ort.Tensor('bool', mask as Uint8Array, [n, width]) : new ort.Tensor(maskType, mask as Float32Array, [n, width]),
-    };
+    const feeds = { ids: tensorOf(idsType, ids, [n, width]), mask: tensorOf(maskType, mask, [n, width]) };
     const result = await session.run(feeds);
     const out = result[output]!;
     try {

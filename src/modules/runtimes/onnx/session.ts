@@ -43,7 +43,7 @@ export async function createOnnxSession(model: Uint8Array | string, backend: Onn
     executionMode: 'sequential',
   };
   try {
-    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+    return await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options));
   } catch (e) {
     const why = String(e instanceof Error ? e.message : e).split('\n')[0];
     const hint = backend === 'onnx-cuda' && !cudaProviderInstalled() ? `; the CUDA provider library is not installed: ${CUDA_PROVIDER_HINT}` : '';
