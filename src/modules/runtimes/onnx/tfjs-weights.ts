@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { moduleFile } from '../../module-files.js';
+import { readGraphModelFiles, type WeightSpec } from '../../module-files.js';
 
 /** One weight of a TF.js graph model, decoded. */
 export interface TfjsWeight {
@@ -18,7 +16,7 @@ export interface TfjsGraph {
 
 interface ModelJson {
   modelTopology?: { node?: Array<{ name: string; op: string }> };
-  weightsManifest?: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string; quantization?: unknown }> }>;
+  weightsManifest?: Array<{ paths: string[]; weights: WeightSpec[] }>;
 }
 
 /**
@@ -28,24 +26,19 @@ interface ModelJson {
  * not leave the directory.
  */
 export async function readTfjsGraph(dir: string): Promise<TfjsGraph> {
-  const model = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
+  const { modelJson: model, specs, weightData: bytes } = await readGraphModelFiles<ModelJson>(dir);
   const weights = new Map<string, TfjsWeight>();
-  for (const group of model.weightsManifest ?? []) {
-    const shards = await Promise.all(group.paths.map((p) => readFile(moduleFile(dir, p))));
-    const bytes = Buffer.concat(shards);
-    let at = 0;
-    for (const spec of group.weights) {
-      if (spec.quantization) throw new Error(`weight ${spec.name} is quantized; only float32 and int32 weights can be converted`);
-      if (spec.dtype !== 'float32' && spec.dtype !== 'int32') throw new Error(`weight ${spec.name} has dtype ${spec.dtype}; only float32 and int32 can be converted`);
-      const count = spec.shape.reduce((a, b) => a * b, 1);
-      if (at + count * 4 > bytes.length) throw new Error(`weight ${spec.name} runs past the end of its shards`);
-      // A copy into an aligned buffer of its own (shard offsets need not be 4-aligned).
-      const own = new Uint8Array(count * 4);
-      own.set(bytes.subarray(at, at + count * 4));
-      at += count * 4;
-      const data = spec.dtype === 'float32' ? new Float32Array(own.buffer) : new Int32Array(own.buffer);
-      weights.set(spec.name, { dtype: spec.dtype, shape: spec.shape, data });
-    }
+  let at = 0;
+  for (const spec of specs) {
+    if (spec.quantization) throw new Error(`weight ${spec.name} is quantized; only float32 and int32 weights can be converted`);
+    if (spec.dtype !== 'float32' && spec.dtype !== 'int32') throw new Error(`weight ${spec.name} has dtype ${spec.dtype}; only float32 and int32 can be converted`);
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (at + count * 4 > bytes.length) throw new Error(`weight ${spec.name} runs past the end of its shards`);
+    // A copy into an aligned buffer of its own (shard offsets need not be 4-aligned).
+    const own = bytes.slice(at, at + count * 4);
+    at += count * 4;
+    const data = spec.dtype === 'float32' ? new Float32Array(own.buffer) : new Int32Array(own.buffer);
+    weights.set(spec.name, { dtype: spec.dtype, shape: spec.shape, data });
   }
   const ops = new Map((model.modelTopology?.node ?? []).map((n) => [n.name, n.op]));
   return { weights, ops };
