@@ -4,6 +4,7 @@
  * it is missing they FAIL under CI (CI set, as .ci/run does), so a CI run cannot pass without
  * running them; elsewhere they are skipped and the reason is printed.
  */
+import { createRequire } from 'node:module';
 import { describe, it, type TestFunction } from 'vitest';
 import { evalDataDir } from '../../src/paths.js';
 
@@ -38,5 +39,15 @@ export function itIfPresent(missing: string | null, name: string, fn: TestFuncti
   else {
     console.warn(`[${name}] skipped: ${missing}`);
     it.skip(`${name} (skipped: ${missing})`, fn);
+  }
+}
+
+/** Whether an npm package is installed (an optional dependency such as @tensorflow/tfjs-node). */
+export function packageInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -27,16 +27,15 @@ const CHARS_PER_TOKEN = 4;
  * counts and pads every run only to its own longest text.
  */
 export function tokenEstimateAdapter(maxTokens = 128): InputAdapter {
-  return {
-    prepare: (text) => ({ text, length: Math.min(maxTokens, Math.ceil(text.length / CHARS_PER_TOKEN)) }),
-    pack: (rows) => ({ kind: 'text', texts: rows.map((r) => r.text) }),
-  };
+  return { prepare: (text) => ({ text, length: Math.min(maxTokens, Math.ceil(text.length / CHARS_PER_TOKEN)) }), pack: packTexts };
 }
 
 /** String-input graphs: the text itself; its length in characters stands in for its cost. */
 export function textAdapter(): InputAdapter {
-  return {
-    prepare: (text) => ({ text, length: text.length }),
-    pack: (rows) => ({ kind: 'text', texts: rows.map((r) => r.text) }),
-  };
+  return { prepare: (text) => ({ text, length: text.length }), pack: packTexts };
+}
+
+/** Every adapter's batch: the texts themselves (tokenized where the model runs). */
+function packTexts(rows: readonly PreparedText[]): ModelInput {
+  return { kind: 'text', texts: rows.map((r) => r.text) };
 }

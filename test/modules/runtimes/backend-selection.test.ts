@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { bundledUseLiteDir } from '../../../src/modules/use-lite.js';
 import { writeOnnxModule } from '../onnx-module.js';
 import { writeTextModel } from '../text-model.js';
 import { loadUseLite, SENTENCES, testModuleCache } from '../use-lite-encoder.js';
+import { packageInstalled } from '../../support/requires.js';
 
 type Logged = { level: 'info' | 'warn'; o: object; msg?: string };
 
@@ -24,15 +24,7 @@ function recorder(): { logs: Logged[]; info(o: object, msg?: string): void; warn
 }
 
 const TFJS_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-const require = createRequire(import.meta.url);
-const installed = (pkg: string) => {
-  try {
-    require.resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const installed = packageInstalled;
 // Where a native TensorFlow is installed, the tfjs fallback prefers it to wasm.
 const tfjsFallback = installed('@tensorflow/tfjs-node-gpu') || installed('@tensorflow/tfjs-node') ? 'tensorflow' : 'wasm';
 // The CUDA provider library is not in the npm package; where someone installed it, `auto` takes onnx-cuda.
