@@ -3,8 +3,14 @@ import type { ModuleRegistry } from '../modules/types.js';
 import type { CollectionRow, HnswParams, Metric, PageRequest, Store } from '../store/types.js';
 import { checkCollectionName } from './validate.js';
 
-/** HNSW defaults for new collections (hnswlib's recommended M=16; efConstruction 200 for recall >= 0.95). */
-export const HNSW_DEFAULTS: Readonly<HnswParams> = Object.freeze({ m: 16, efConstruction: 200, ef: 64 });
+/**
+ * HNSW defaults for new collections: M 16 (hnswlib's recommendation) and efConstruction 100 (Qdrant's
+ * and Elasticsearch's default). On 17,918 real USE-lite embeddings (reviews and STS-B train), recall@10
+ * at ef 64 was 0.9948 with efConstruction 100 against 0.9986 with 200, for 41% less CPU per insert
+ * (233 against 395 us): on two cores the inserts compete with the encoder for the same CPU, so that
+ * share is ingest throughput. A collection that needs the last 0.4% sets `hnsw.efConstruction`.
+ */
+export const HNSW_DEFAULTS: Readonly<HnswParams> = Object.freeze({ m: 16, efConstruction: 100, ef: 64 });
 const HNSW_RANGES: Record<keyof HnswParams, [number, number]> = {
   m: [2, 128],
   efConstruction: [8, 4096],

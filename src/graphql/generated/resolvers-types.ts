@@ -321,7 +321,7 @@ export type Hnsw = {
   m: Scalars['Int']['output'];
 };
 
-/** HNSW parameters; defaults m 16, efConstruction 200, ef 64. */
+/** HNSW parameters; defaults m 16, efConstruction 100, ef 64. */
 export type HnswInput = {
   ef?: InputMaybe<Scalars['Int']['input']>;
   efConstruction?: InputMaybe<Scalars['Int']['input']>;

@@ -1,9 +1,8 @@
 /** Document and vector reads on SQLite; "live" means deleted_at IS NULL. */
-import { and, asc, count, eq, gt, inArray, isNotNull, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, max, type SQL } from 'drizzle-orm';
 import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
 import type { Change, DocumentRow, PageRequest } from '../types.js';
-import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteConn } from './conn.js';
 import { documentColumns } from './db.js';
@@ -43,15 +42,8 @@ export function countDeleted({ db }: SqliteConn, collectionKey: number): number 
 }
 
 /** Store.vectorsByContentHash for SQLite. */
-export function vectorsByContentHash({ db }: SqliteConn, collectionKey: number, hashes: string[]): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const part of chunk([...new Set(hashes)])) {
-    const rows = db.select({ hash: documents.contentHash, vector: vectorTable.vector }).from(documents)
-      .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
-      .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.contentHash, part))).all();
-    for (const r of rows) if (!out.has(r.hash)) out.set(r.hash, bytesToVector(r.vector));
-  }
-  return out;
+export function vectorsByContentHash({ reads }: SqliteConn, collectionKey: number, hashes: string[]): Map<string, Float32Array> {
+  return reads.vectorsByContentHash(collectionKey, hashes);
 }
 
 /** Store.vectors for SQLite. */
@@ -73,16 +65,8 @@ export function vectorsWithMetadata({ db }: SqliteConn, collectionKey: number, f
 }
 
 /** Store.changesSince for SQLite. */
-export function changesSince({ db }: SqliteConn, collectionKey: number, afterSeq: number, limit: number): Change[] {
-  return db.select({ key: documents.key, seq: documents.seq, deletedAt: documents.deletedAt, vector: vectorTable.vector })
-    .from(documents)
-    .leftJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
-    .where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)))
-    .orderBy(asc(documents.seq)).limit(limit).all()
-    .map((r) => {
-      const deleted = r.deletedAt !== null;
-      return { key: r.key, seq: r.seq, deleted, vector: deleted || !r.vector ? null : bytesToVector(r.vector) };
-    });
+export function changesSince({ reads }: SqliteConn, collectionKey: number, afterSeq: number, limit: number): Change[] {
+  return reads.changesSince(collectionKey, afterSeq, limit);
 }
 
 /** Store.maxSeq for SQLite. */

@@ -6,7 +6,7 @@
  * arrays (`raw()`), not objects.
  */
 import type Database from 'better-sqlite3';
-import type { DocumentRow } from '../types.js';
+import type { Change, DocumentRow } from '../types.js';
 import { bytesToVector } from '../vector-bytes.js';
 
 const COLUMNS = 'key, id, text, metadata, content_hash, seq, created_at, updated_at, deleted_at';
@@ -16,6 +16,8 @@ export class HotReads {
   private readonly byKeys: Database.Statement<[number, string], RawDocument>;
   private readonly byIds: Database.Statement<[number, string], RawDocument>;
   private readonly vectors: Database.Statement<[number, string], [number, Buffer]>;
+  private readonly byHashes: Database.Statement<[number, string], [string, Buffer]>;
+  private readonly changes: Database.Statement<[number, number, number], [number, number, number | null, Buffer | null]>;
 
   constructor(client: Database.Database) {
     const live = 'documents.collection_key = ? AND documents.deleted_at IS NULL';
@@ -26,6 +28,31 @@ export class HotReads {
     this.vectors = client.prepare<[number, string], [number, Buffer]>(
       `SELECT documents.key, vectors.vector FROM documents JOIN vectors ON vectors.document_key = documents.key
        WHERE ${live} AND documents.key IN (SELECT value FROM json_each(?))`).raw();
+    this.byHashes = client.prepare<[number, string], [string, Buffer]>(
+      `SELECT documents.content_hash, vectors.vector FROM documents JOIN vectors ON vectors.document_key = documents.key
+       WHERE documents.collection_key = ? AND documents.content_hash IN (SELECT value FROM json_each(?))`).raw();
+    this.changes = client.prepare<[number, number, number], [number, number, number | null, Buffer | null]>(
+      `SELECT documents.key, documents.seq, documents.deleted_at, vectors.vector FROM documents
+       LEFT JOIN vectors ON vectors.document_key = documents.key
+       WHERE documents.collection_key = ? AND documents.seq > ? ORDER BY documents.seq LIMIT ?`).raw();
+  }
+
+  /** One stored vector per content hash among `hashes` (any document of the collection, deleted ones included). */
+  vectorsByContentHash(collectionKey: number, hashes: readonly string[]): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    if (!hashes.length) return out;
+    for (const [hash, bytes] of this.byHashes.all(collectionKey, JSON.stringify([...new Set(hashes)]))) {
+      if (!out.has(hash)) out.set(hash, bytesToVector(bytes));
+    }
+    return out;
+  }
+
+  /** Changes of the collection after `afterSeq`, in seq order, at most `limit`. */
+  changesSince(collectionKey: number, afterSeq: number, limit: number): Change[] {
+    return this.changes.all(collectionKey, afterSeq, limit).map(([key, seq, deletedAt, vector]) => {
+      const deleted = deletedAt !== null;
+      return { key, seq, deleted, vector: deleted || !vector ? null : bytesToVector(vector) };
+    });
   }
 
   /** Live documents for `keys`, in that order, null where absent. */
