@@ -2,8 +2,10 @@
  * SQL conditions both dialects build alike: drizzle's operators are dialect-neutral and the two
  * schemas name their columns the same, so each condition takes the dialect's table.
  */
-import { and, eq, gt, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Comparison } from './filter-ast.js';
+import { UNFINISHED } from './rows.js';
+import type { JobClaim } from './types.js';
 
 /** `column > afterKey` (keyset pagination), or no condition on the first page. */
 export function after(column: Column, afterKey: number | undefined): SQL | undefined {
@@ -27,6 +29,18 @@ export function liveClusterMembers(
     eq(assignments.cluster, cluster),
     after(assignments.documentKey, afterKey),
     isNull(documents.deletedAt),
+  );
+}
+
+/** Jobs whose lease does not hold at `now`: never claimed, or their owner stopped renewing it. */
+export function leaseFree(jobs: { leaseUntil: Column }, now: Date): SQL {
+  return or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now))!;
+}
+
+/** The jobs `claim` may take: unfinished, of its kind (its one id, if given), lease free at `claim.now`. */
+export function claimableJobs(jobs: { id: Column; kind: Column; status: Column; leaseUntil: Column }, claim: JobClaim): SQL | undefined {
+  return and(
+    eq(jobs.kind, claim.kind), inArray(jobs.status, UNFINISHED), claim.id === undefined ? undefined : eq(jobs.id, claim.id), leaseFree(jobs, claim.now),
   );
 }
 

@@ -4,8 +4,8 @@
  */
 import { invariant } from '../errors.js';
 import type {
-  ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, JobStore, Metric,
-  NewCollection,
+  ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, Metric,
+  NewCollection, NewJob,
 } from './types.js';
 
 /** A `collections` row as drizzle selects it. */
@@ -51,9 +51,10 @@ export function toCollectionRow(r: CollectionRecord): CollectionRow {
   };
 }
 
-/** The `jobs` insert values of a new job: PENDING at progress 0. */
-export function newJobValues(job: Parameters<JobStore['createJob']>[0], now: Date): JobRow {
-  return { ...job, status: 'PENDING', progress: 0, result: null, error: null, owner: null, leaseUntil: null, attempts: 0, createdAt: now, updatedAt: now };
+/** The `jobs` insert values of a new job: PENDING at progress 0, unclaimed or claimed once by `claim`. */
+export function newJobValues({ claim, ...job }: NewJob, now: Date): JobRow {
+  const lease = claim ? { owner: claim.owner, leaseUntil: claim.leaseUntil, attempts: 1 } : { owner: null, leaseUntil: null, attempts: 0 };
+  return { ...job, status: 'PENDING', progress: 0, result: null, error: null, ...lease, createdAt: now, updatedAt: now };
 }
 
 /** The columns of a DocumentRow in the `documents` table of either dialect, as one select shape. */

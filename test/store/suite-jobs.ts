@@ -14,6 +14,50 @@ export function jobLeaseTests({ store, collection }: SuiteContext): void {
       expect(await store().getJob(job.id)).toMatchObject({ owner: null, leaseUntil: null, attempts: 0 });
     });
 
+    it('creates a job claimed by its creator (attempts 1) that nobody else claims while the lease holds', async () => {
+      const k = kind();
+      const t0 = Date.now();
+      const leaseUntil = new Date(t0 + MINUTE);
+      const job = await store().createJob({ id: uniqueName('job'), kind: k, collectionKey: null, params: {}, claim: { owner: 'creator', leaseUntil } });
+      expect(job).toMatchObject({ owner: 'creator', leaseUntil, attempts: 1, status: 'PENDING' });
+      expect(await store().claimJobs({ kind: k, owner: 'other', now: new Date(t0), leaseUntil, limit: 5 })).toEqual([]);
+      const c = await collection('lease-clu');
+      const clu = await store().createClustering({
+        id: uniqueName('clu'), collectionKey: c.key, params: { kRequested: 2, seed: 1, restarts: 1, filter: null, evaluateAgainst: null }, claim: { owner: 'creator', leaseUntil },
+      });
+      expect(await store().getJob(clu.id)).toMatchObject({ kind: 'cluster', owner: 'creator', leaseUntil, attempts: 1 });
+    });
+
+    it('never sweeps a job whose lease holds as stale; it does once the lease ended', async () => {
+      const k = kind();
+      const c = await collection('lease-stale');
+      const t0 = Date.now();
+      const held = { owner: 'live', leaseUntil: new Date(t0 + MINUTE) };
+      const ended = { owner: 'dead', leaseUntil: new Date(t0 - 1) };
+      const live = await store().createJob({ id: uniqueName('live'), kind: k, collectionKey: null, params: {}, claim: held });
+      const dead = await store().createJob({ id: uniqueName('dead'), kind: k, collectionKey: null, params: {}, claim: ended });
+      const cutoff = new Date(t0 + MINUTE);
+      expect(await store().failStaleJobs(k, cutoff, 'stale')).toEqual([dead.id]);
+      expect(await store().getJob(live.id)).toMatchObject({ status: 'PENDING', owner: 'live' });
+      const params = { kRequested: 2, seed: 1, restarts: 1, filter: null, evaluateAgainst: null };
+      const liveClu = await store().createClustering({ id: uniqueName('clu'), collectionKey: c.key, params, claim: held });
+      const deadClu = await store().createClustering({ id: uniqueName('clu'), collectionKey: c.key, params, claim: ended });
+      const failed = await store().failStaleClusterings(cutoff, 'stale');
+      expect(failed).toContain(deadClu.id);
+      expect(failed).not.toContain(liveClu.id);
+      expect(await store().getClustering(liveClu.id)).toMatchObject({ status: 'PENDING' });
+      expect(await store().getJob(deadClu.id)).toMatchObject({ status: 'FAILED', error: 'stale' });
+    });
+
+    it('releases an owner\'s leases when renewed to a past time', async () => {
+      const k = kind();
+      const t0 = Date.now();
+      const job = await store().createJob({ id: uniqueName('job'), kind: k, collectionKey: null, params: {}, claim: { owner: 'leaving', leaseUntil: new Date(t0 + MINUTE) } });
+      expect(await store().renewJobLeases('leaving', new Date(0))).toEqual([job.id]);
+      const taken = await store().claimJobs({ kind: k, owner: 'heir', now: new Date(), leaseUntil: new Date(t0 + MINUTE), limit: 1 });
+      expect(taken).toMatchObject([{ id: job.id, owner: 'heir', attempts: 2 }]);
+    });
+
     it('claims pending jobs oldest first, up to the limit, and not twice while the lease holds', async () => {
       const k = kind();
       const c = await collection('lease');

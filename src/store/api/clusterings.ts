@@ -4,7 +4,7 @@
  */
 import type { PageRequest } from './collections.js';
 import type { DocumentRow } from './documents.js';
-import type { JobStatus } from './jobs.js';
+import type { JobLease, JobStatus } from './jobs.js';
 
 /** What `clusterCollection` was asked for; stored with the clustering and as its job's params. */
 export interface ClusteringParams {
@@ -106,13 +106,22 @@ export interface ClusteringOutcome {
 /** A clustering's state change; mirrored onto its job. */
 export type ClusteringPatch = Partial<Pick<ClusteringRow, 'status' | 'progress' | 'error' | 'k' | 'kChosenBy'>>;
 
+/** A clustering to create (see createClustering). */
+export interface NewClustering {
+  id: string;
+  collectionKey: number;
+  params: ClusteringParams;
+  claim?: JobLease;
+}
+
 /** The clusterings of a store's collections, with their clusters and assignments. */
 export interface ClusteringStore {
   /**
    * Creates a PENDING clustering of the collection and, in the same transaction, its job (same
-   * id, kind "cluster", the params as job params). NOT_FOUND when the collection is gone.
+   * id, kind "cluster", the params as job params; claimed by `claim` when given, as createJob).
+   * NOT_FOUND when the collection is gone.
    */
-  createClustering(c: { id: string; collectionKey: number; params: ClusteringParams }): Promise<ClusteringRow>;
+  createClustering(c: NewClustering): Promise<ClusteringRow>;
   /**
    * Applies `patch` to a clustering and mirrors status, progress and error onto its job, bumping
    * both updatedAt (an empty patch is a heartbeat). A clustering that no longer exists is ignored.
@@ -133,7 +142,8 @@ export interface ClusteringStore {
   deleteClustering(id: string): Promise<boolean>;
   /**
    * Marks PENDING/RUNNING clusterings last updated before `staleBefore` FAILED with `error`, and
-   * their jobs too (the process running them died). Returns their ids.
+   * their jobs too (the process running them died), except those whose job's lease still holds (a
+   * live owner renews it). Returns their ids.
    */
   failStaleClusterings(staleBefore: Date, error: string): Promise<string[]>;
   /** The clusters of each clustering key, in key order; each list ordered by index (empty until SUCCEEDED). */

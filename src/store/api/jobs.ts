@@ -23,14 +23,15 @@ export interface JobRow {
 
 /** The jobs of a store. */
 export interface JobStore {
-  /** Stores a PENDING job at progress 0. */
-  createJob(job: { id: string; kind: string; collectionKey: number | null; params: Record<string, unknown> }): Promise<JobRow>;
+  /** Stores a PENDING job at progress 0: unclaimed, or claimed by `claim` (attempts 1). */
+  createJob(job: NewJob): Promise<JobRow>;
   /** Applies `patch` and bumps updatedAt; a job that no longer exists (collection deleted) is ignored. */
   updateJob(id: string, patch: Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>): Promise<void>;
   getJob(id: string): Promise<JobRow | null>;
   /**
    * Marks PENDING/RUNNING jobs of `kind` last updated before `staleBefore` FAILED with `error`
-   * (the process running them died without a heartbeat). Returns their ids.
+   * (the process running them died without a heartbeat), except those whose lease still holds (a
+   * live owner renews it). Returns their ids.
    */
   failStaleJobs(kind: string, staleBefore: Date, error: string): Promise<string[]>;
   /**
@@ -41,8 +42,26 @@ export interface JobStore {
    * one IMMEDIATE transaction). Returns the claimed jobs, oldest first.
    */
   claimJobs(claim: JobClaim): Promise<JobRow[]>;
-  /** Extends to `leaseUntil` the leases of `owner`'s PENDING/RUNNING jobs (no other's). Returns their ids. */
+  /**
+   * Sets to `leaseUntil` the leases of `owner`'s PENDING/RUNNING jobs (no other's): a later time
+   * renews them, a past one releases them to the next claim. Returns their ids.
+   */
   renewJobLeases(owner: string, leaseUntil: Date): Promise<string[]>;
+}
+
+/** A job to create; with `claim`, its creator holds it from the start (no other process can claim it first). */
+export interface NewJob {
+  id: string;
+  kind: string;
+  collectionKey: number | null;
+  params: Record<string, unknown>;
+  claim?: JobLease;
+}
+
+/** Who holds a job and until when. */
+export interface JobLease {
+  owner: string;
+  leaseUntil: Date;
 }
 
 /** What claimJobs claims, for whom and until when. */

@@ -6,12 +6,12 @@
  */
 import { and, asc, count, eq, getTableColumns, inArray, lt, type SQL } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
-import { after, liveClusterMembers } from '../conditions.js';
+import { after, leaseFree, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
   groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
-import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, PageRequest } from '../types.js';
+import type { ClusteringOutcome, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, NewClustering, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { documentColumns, type PgDb, type PgTx } from './db.js';
 import { clusterAssignments, clusterings, clusters, collections, documents, jobs } from './schema.js';
@@ -28,13 +28,13 @@ function selectClusterings(db: PgDb | PgTx, where: SQL | undefined) {
 }
 
 /** Store.createClustering for PostgreSQL. */
-export async function createClustering(db: PgDb, c: { id: string; collectionKey: number; params: ClusteringParams }): Promise<ClusteringRow> {
+export async function createClustering(db: PgDb, c: NewClustering): Promise<ClusteringRow> {
   return db.transaction(async (tx) => {
     // FOR SHARE holds off a concurrent deleteCollection until this commits.
     const [coll] = await tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).for('share');
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
-    await tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params) }, now));
+    await tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params), claim: c.claim }, now));
     await tx.insert(clusterings).values({
       id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
     });
@@ -100,8 +100,9 @@ export async function deleteClustering(db: PgDb, id: string): Promise<boolean> {
 export async function failStaleClusterings(db: PgDb, staleBefore: Date, error: string): Promise<string[]> {
   return db.transaction(async (tx) => {
     const now = new Date();
+    const unheld = tx.select({ id: jobs.id }).from(jobs).where(leaseFree(jobs, now));
     const rows = await tx.update(clusterings).set({ status: 'FAILED', error, updatedAt: now })
-      .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore)))
+      .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore), inArray(clusterings.id, unheld)))
       .returning({ id: clusterings.id });
     const ids = rows.map((r) => r.id);
     for (const part of chunk(ids)) await tx.update(jobs).set({ status: 'FAILED', error, updatedAt: now }).where(inArray(jobs.id, part));

@@ -1,5 +1,6 @@
 /** Jobs on PostgreSQL. */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { claimableJobs, leaseFree } from '../conditions.js';
 import { newJobValues, toJobRow, UNFINISHED } from '../rows.js';
 import type { JobClaim, JobRow, JobStore } from '../types.js';
 import type { PgDb } from './db.js';
@@ -25,7 +26,7 @@ export async function getJob(db: PgDb, id: string): Promise<JobRow | null> {
 /** Store.failStaleJobs for PostgreSQL. */
 export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, error: string): Promise<string[]> {
   const rows = await db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
-    .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore)))
+    .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore), leaseFree(jobs, new Date())))
     .returning({ id: jobs.id });
   return rows.map((r) => r.id);
 }
@@ -35,11 +36,7 @@ export async function failStaleJobs(db: PgDb, kind: string, staleBefore: Date, e
  * so a row another transaction holds (being claimed, updated or deleted) is skipped, not waited for.
  */
 export async function claimJobs(db: PgDb, c: JobClaim): Promise<JobRow[]> {
-  const free = and(
-    eq(jobs.kind, c.kind), inArray(jobs.status, UNFINISHED), c.id === undefined ? undefined : eq(jobs.id, c.id),
-    or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, c.now)),
-  );
-  const pick = db.select({ id: jobs.id }).from(jobs).where(free).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit)
+  const pick = db.select({ id: jobs.id }).from(jobs).where(claimableJobs(jobs, c)).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit)
     .for('update', { skipLocked: true });
   const rows = await db.update(jobs)
     .set({ owner: c.owner, leaseUntil: c.leaseUntil, attempts: sql`${jobs.attempts} + 1`, updatedAt: new Date() })

@@ -5,12 +5,12 @@
  */
 import { and, asc, count, eq, getTableColumns, inArray, lt, type SQL } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
-import { after, liveClusterMembers } from '../conditions.js';
+import { after, leaseFree, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
   groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
-import type { ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, PageRequest } from '../types.js';
+import type { ClusteringOutcome, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, NewClustering, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import type { SqliteConn } from './conn.js';
 import { documentColumns, type SqliteDb } from './db.js';
@@ -28,12 +28,12 @@ function selectClusterings(db: SqliteDb, where: SQL | undefined) {
 }
 
 /** Store.createClustering for SQLite. */
-export function createClustering({ db }: SqliteConn, c: { id: string; collectionKey: number; params: ClusteringParams }): ClusteringRow {
+export function createClustering({ db }: SqliteConn, c: NewClustering): ClusteringRow {
   return db.transaction((tx) => {
     const coll = tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).get();
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
-    tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params) }, now)).run();
+    tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params), claim: c.claim }, now)).run();
     tx.insert(clusterings).values({
       id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
     }).run();
@@ -94,9 +94,10 @@ export function deleteClustering({ db }: SqliteConn, id: string): boolean {
 /** Store.failStaleClusterings for SQLite. */
 export function failStaleClusterings({ db }: SqliteConn, staleBefore: Date, error: string): string[] {
   return db.transaction((tx) => {
-    const ids = tx.select({ id: clusterings.id }).from(clusterings)
-      .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore))).all().map((r) => r.id);
     const now = new Date();
+    const unheld = tx.select({ id: jobs.id }).from(jobs).where(leaseFree(jobs, now));
+    const ids = tx.select({ id: clusterings.id }).from(clusterings)
+      .where(and(inArray(clusterings.status, UNFINISHED), lt(clusterings.updatedAt, staleBefore), inArray(clusterings.id, unheld))).all().map((r) => r.id);
     for (const part of chunk(ids)) {
       tx.update(clusterings).set({ status: 'FAILED', error, updatedAt: now }).where(inArray(clusterings.id, part)).run();
       tx.update(jobs).set({ status: 'FAILED', error, updatedAt: now }).where(inArray(jobs.id, part)).run();

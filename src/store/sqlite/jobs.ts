@@ -1,5 +1,6 @@
 /** Jobs on SQLite. */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { claimableJobs, leaseFree } from '../conditions.js';
 import { newJobValues, toJobRow, UNFINISHED } from '../rows.js';
 import type { JobClaim, JobRow, JobStore } from '../types.js';
 import type { SqliteConn } from './conn.js';
@@ -24,18 +25,14 @@ export function getJob({ db }: SqliteConn, id: string): JobRow | null {
 /** Store.failStaleJobs for SQLite. */
 export function failStaleJobs({ db }: SqliteConn, kind: string, staleBefore: Date, error: string): string[] {
   return db.update(jobs).set({ status: 'FAILED', error, updatedAt: new Date() })
-    .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore)))
+    .where(and(eq(jobs.kind, kind), inArray(jobs.status, UNFINISHED), lt(jobs.updatedAt, staleBefore), leaseFree(jobs, new Date())))
     .returning({ id: jobs.id }).all().map((r) => r.id);
 }
 
 /** Store.claimJobs for SQLite: pick and claim in one IMMEDIATE transaction (the write lock first). */
 export function claimJobs({ db }: SqliteConn, c: JobClaim): JobRow[] {
   return db.transaction((tx) => {
-    const free = and(
-      eq(jobs.kind, c.kind), inArray(jobs.status, UNFINISHED), c.id === undefined ? undefined : eq(jobs.id, c.id),
-      or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, c.now)),
-    );
-    const ids = tx.select({ id: jobs.id }).from(jobs).where(free).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit).all().map((r) => r.id);
+    const ids = tx.select({ id: jobs.id }).from(jobs).where(claimableJobs(jobs, c)).orderBy(asc(jobs.createdAt), asc(jobs.id)).limit(c.limit).all().map((r) => r.id);
     if (!ids.length) return [];
     const rows = tx.update(jobs)
       .set({ owner: c.owner, leaseUntil: c.leaseUntil, attempts: sql`${jobs.attempts} + 1`, updatedAt: new Date() })
