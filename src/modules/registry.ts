@@ -60,6 +60,10 @@ class Registry implements ModuleRegistry {
     return encoder;
   }
 
+  async acquire(name?: string | null): Promise<LoadedEncoder> {
+    return this.get(name);
+  }
+
   async register(spec: ModuleSpec): Promise<ModuleInfo> {
     const loaded = this.encoders.get(spec.name);
     if (loaded) return this.sameOrConflict(loaded.info, spec);

@@ -57,6 +57,11 @@ export interface ModuleRegistry {
   list(): ModuleInfo[];
   /** The loaded encoder for `name` (default module when omitted); AppError NOT_FOUND when unknown. */
   get(name?: string | null): Encoder;
+  /**
+   * Like `get`, but a registry that knows where an unknown module was loaded from (one that follows
+   * the store's module records: services/recorded-modules.ts) loads it first. Here: `get`.
+   */
+  acquire(name?: string | null): Promise<Encoder>;
   /** Loads (downloading and verifying when needed) and registers a module; MODULE_UNTRUSTED / MODULE_INTEGRITY on refusal. */
   register(spec: ModuleSpec): Promise<ModuleInfo>;
   close(): Promise<void>;

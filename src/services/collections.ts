@@ -17,9 +17,6 @@ const HNSW_RANGES: Record<keyof HnswParams, [number, number]> = {
   ef: [1, 10_000],
 };
 
-/** How long a looked-up collection is reused before the store is asked again. */
-export const COLLECTION_CACHE_MS = 2_000;
-
 /** Lifecycle hooks for what derives from a collection (its vector index). */
 export interface CollectionHooks {
   onDeleted?(collection: CollectionRow): Promise<void>;
@@ -27,7 +24,9 @@ export interface CollectionHooks {
 
 /** Creates, reads and deletes collections; binds each to one module version at creation. */
 export class CollectionService {
-  private readonly cache = new Map<string, { row: CollectionRow; until: number }>();
+  private readonly cache = new Map<string, CollectionRow>();
+  /** Bumped by every eviction: a lookup that overlapped one does not cache what it read. */
+  private epoch = 0;
   constructor(
     private readonly store: Store,
     private readonly modules: ModuleRegistry,
@@ -36,7 +35,7 @@ export class CollectionService {
 
   async create(input: { name: string; module?: string | null; metric?: Metric | null; hnsw?: { [K in keyof HnswParams]?: number | null } | null }): Promise<CollectionRow> {
     const name = checkCollectionName(input.name);
-    const encoder = this.modules.get(input.module ?? undefined);
+    const encoder = await this.modules.acquire(input.module ?? undefined);
     const hnsw = { ...HNSW_DEFAULTS };
     for (const key of Object.keys(HNSW_RANGES) as (keyof HnswParams)[]) {
       const value = input.hnsw?.[key];
@@ -57,18 +56,30 @@ export class CollectionService {
   }
 
   /**
-   * The collection or null; a malformed name is BAD_USER_INPUT. Found collections are cached for
-   * COLLECTION_CACHE_MS (collections are immutable once created; a delete here evicts at once, one
-   * on another replica is seen within the TTL, and writes to it fail in the store meanwhile).
+   * The collection or null; a malformed name is BAD_USER_INPUT. Found collections are cached
+   * (immutable once created) until deleted: a delete here evicts at once, one through another
+   * process when the metadata follower hears of it (its notice, else its poll: deletedElsewhere).
+   * Meanwhile writes to it fail in the store; a collection re-created under the name has a new key.
    */
   async find(name: string): Promise<CollectionRow | null> {
     checkCollectionName(name);
     const hit = this.cache.get(name);
-    if (hit && hit.until > Date.now()) return hit.row;
+    if (hit) return hit;
+    const epoch = this.epoch;
     const row = await this.store.getCollection(name);
-    if (row) this.cache.set(name, { row, until: Date.now() + COLLECTION_CACHE_MS });
-    else this.cache.delete(name);
+    if (row && epoch === this.epoch) this.cache.set(name, row);
     return row;
+  }
+
+  /** The collections held in the cache. */
+  cached(): CollectionRow[] {
+    return [...this.cache.values()];
+  }
+
+  /** Another process deleted `collection`: evicts it and runs the onDeleted hooks, as a delete here does. */
+  async deletedElsewhere(collection: CollectionRow): Promise<void> {
+    this.evict(collection.key);
+    await this.hooks.onDeleted?.(collection);
   }
 
   /** The collection, or NOT_FOUND. */
@@ -89,9 +100,14 @@ export class CollectionService {
   async delete(name: string): Promise<boolean> {
     const c = await this.find(name);
     if (!c) return false;
-    this.cache.delete(c.name);
+    this.evict(c.key);
     const deleted = await this.store.deleteCollection(c.name);
     if (deleted) await this.hooks.onDeleted?.(c);
     return deleted;
+  }
+
+  private evict(key: number): void {
+    this.epoch++;
+    for (const [name, row] of this.cache) if (row.key === key) this.cache.delete(name);
   }
 }

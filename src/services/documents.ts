@@ -47,9 +47,12 @@ export class DocumentService {
     private readonly hooks: WriteHooks = {},
   ) {}
 
-  /** The loaded encoder a collection is bound to; CONFLICT when the loaded module differs. */
-  encoderFor(collection: CollectionRow): Encoder {
-    const encoder = this.modules.get(collection.module.name);
+  /**
+   * The encoder a collection is bound to (loaded from its record first when another process loaded
+   * the module: ModuleRegistry.acquire); CONFLICT when the loaded module differs.
+   */
+  async encoderFor(collection: CollectionRow): Promise<Encoder> {
+    const encoder = await this.modules.acquire(collection.module.name);
     const { version, sha256, dims } = encoder.info;
     if (version !== collection.module.version || sha256 !== collection.module.sha256 || dims !== collection.module.dims) {
       throw conflict(
@@ -82,7 +85,7 @@ export class DocumentService {
     });
     if (byId.size === 0) return { ids, errors, upserted: 0, embedded: 0, seq: 0 };
 
-    const encoder = this.encoderFor(collection);
+    const encoder = await this.encoderFor(collection);
     const items = [...byId.entries()];
     const cached = await this.store.vectorsByContentHash(collection.key, [...new Set(items.map(([, v]) => v.hash))]);
     const missing = new Map<string, string>();

@@ -2,9 +2,22 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { catchUp, openHnswIndex } from '../index/hnsw.js';
 import type { VectorIndex } from '../index/types.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CollectionRow, Store } from '../store/types.js';
+
+/** How far one loaded index is behind the store (IndexManager.lag; /healthz and /metrics). */
+export interface IndexLag {
+  collection: string;
+  /** The newest change the index reflects. */
+  indexSeq: number;
+  /** The collection's newest committed change in the store. */
+  storeSeq: number;
+  /** Documents changed in the store after indexSeq: what the next catch-up applies. */
+  behind: number;
+  /** Milliseconds since the oldest of those changes was written (writer's clock); 0 when none. */
+  oldestMs: number;
+}
 
 interface Entry {
   collection: CollectionRow;
@@ -25,6 +38,8 @@ interface Entry {
  */
 export class IndexManager {
   private readonly entries = new Map<number, Entry>();
+  /** Keys of collections dropped here; never opened again (keys are never reused). */
+  private readonly dropped = new Set<number>();
   private readonly timer: NodeJS.Timeout;
   private readonly poller: NodeJS.Timeout | null;
   private readonly unsubscribe: () => void;
@@ -45,7 +60,7 @@ export class IndexManager {
     this.timer.unref();
     this.poller = pollMs > 0 ? setInterval(() => this.followAll(), pollMs) : null;
     this.poller?.unref();
-    this.unsubscribe = store.onChange?.(({ collectionKey, seq }) => this.follow(collectionKey, seq)) ?? (() => undefined);
+    this.unsubscribe = store.onChange?.((n) => n.kind === 'documents' && this.follow(n.collectionKey, n.seq)) ?? (() => undefined);
   }
 
   /** Queues a catch-up of every loaded index (the poll). */
@@ -87,7 +102,7 @@ export class IndexManager {
   }
 
   /** Applies committed changes to the index (called after each write). */
-  sync(collection: CollectionRow): Promise<void> {
+  async sync(collection: CollectionRow): Promise<void> {
     const entry = this.entry(collection);
     const run = entry.chain.then(async () => {
       const index = await entry.ready;
@@ -133,6 +148,25 @@ export class IndexManager {
     return this.store.maxSeq(collection.key);
   }
 
+  /** The collections whose index is open (or opening) here. */
+  loaded(): CollectionRow[] {
+    return [...this.entries.values()].map((e) => e.collection);
+  }
+
+  /** How far each open index is behind the store, by collection key (one store read each; at most `max`). */
+  async lag(max = 1000): Promise<IndexLag[]> {
+    const out: IndexLag[] = [];
+    const now = Date.now();
+    for (const entry of [...this.entries.values()].slice(0, max)) {
+      const index = await entry.ready.catch(() => null);
+      if (!index) continue;
+      const indexSeq = index.seq;
+      const { storeSeq, behind, oldestAt } = await this.store.changeLag(entry.collection.key, indexSeq);
+      out.push({ collection: entry.collection.name, indexSeq, storeSeq, behind, oldestMs: oldestAt ? Math.max(0, now - oldestAt.getTime()) : 0 });
+    }
+    return out;
+  }
+
   async indexedCount(collection: CollectionRow): Promise<number> {
     return (await this.get(collection)).size;
   }
@@ -141,8 +175,9 @@ export class IndexManager {
     return (await this.get(collection)).deletedCount;
   }
 
-  /** Drops the collection's index and its files. */
+  /** Drops the collection's index and its files (the collection was deleted, here or by another process). */
   async drop(collection: CollectionRow): Promise<void> {
+    this.dropped.add(collection.key);
     const entry = this.entries.get(collection.key);
     this.entries.delete(collection.key);
     if (entry) await entry.ready.then((i) => i.close()).catch(() => undefined);
@@ -179,6 +214,8 @@ export class IndexManager {
   private entry(collection: CollectionRow): Entry {
     let entry = this.entries.get(collection.key);
     if (entry) return entry;
+    // a request that looked the collection up before it was deleted must not reopen its index
+    if (this.dropped.has(collection.key)) throw notFound(`collection "${collection.name}" was deleted`);
     const ready = (async () => {
       const opened = await openHnswIndex({
         dir: this.dir,

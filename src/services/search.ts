@@ -104,7 +104,7 @@ export class SearchService {
   private async resolveVectors(collection: CollectionRow, plans: Planned[]): Promise<void> {
     const textPlans = plans.filter((p) => p.req.text != null && p.mode !== 'KEYWORD');
     if (textPlans.length) {
-      const vectors = await this.documents.encoderFor(collection).embed(textPlans.map((p) => p.req.text!), { priority: 'interactive' });
+      const vectors = await (await this.documents.encoderFor(collection)).embed(textPlans.map((p) => p.req.text!), { priority: 'interactive' });
       textPlans.forEach((p, i) => (p.vector = vectors[i]!));
     }
     const idPlans = plans.filter((p) => p.req.documentId != null);

@@ -8,6 +8,8 @@ import { ClusteringService } from './clustering/clustering-service.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
 import { IndexManager } from './index-manager.js';
+import { MetadataFollower } from './metadata-follower.js';
+import { RecordedModules } from './recorded-modules.js';
 import { SearchService } from './search.js';
 import { SimilarityService } from './similarity.js';
 
@@ -15,7 +17,8 @@ import { SimilarityService } from './similarity.js';
 export interface Services {
   config: Config;
   store: Store;
-  modules: ModuleRegistry;
+  /** The loaded modules, recorded in the store and followed from it (RecordedModules). */
+  modules: RecordedModules;
   indexes: IndexManager;
   collections: CollectionService;
   documents: DocumentService;
@@ -33,8 +36,15 @@ export interface JobLookup {
   get(id: string): Promise<JobRow | null>;
 }
 
-/** Wires services over a ready store and module registry; indexes live in `<dataDir>/indexes`. */
-export function createServices(config: Config, store: Store, modules: ModuleRegistry, logger: Logger): Services {
+/**
+ * Wires services over a ready store and module registry; indexes live in `<dataDir>/indexes`.
+ * What other processes change in the store is followed every `config.indexPollMs` and on its
+ * change notices: documents by the index manager, collections and modules by the metadata
+ * follower. Modules recorded in the store start loading in the background.
+ */
+export function createServices(config: Config, store: Store, registry: ModuleRegistry, logger: Logger): Services {
+  const modules = new RecordedModules(registry, store, logger);
+  void modules.loadRecorded().catch((e: unknown) => logger.warn({ err: e }, 'recorded modules could not be listed'));
   const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger, undefined, config.indexPollMs);
   const documents = new DocumentService(store, modules, config.limits, {
     afterWrite: (collection) => indexes.sync(collection),
@@ -44,18 +54,20 @@ export function createServices(config: Config, store: Store, modules: ModuleRegi
   const classification = new ClassificationService({
     store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection),
   });
+  const collections = new CollectionService(store, modules, {
+    onDeleted: async (c) => {
+      clustering.cancelCollection(c);
+      classification.cancelCollection(c);
+      await indexes.drop(c);
+    },
+  });
+  const follower = new MetadataFollower({ store, collections, indexes, modules, logger }, config.indexPollMs);
   return {
     config,
     store,
     modules,
     indexes,
-    collections: new CollectionService(store, modules, {
-      onDeleted: async (c) => {
-        clustering.cancelCollection(c);
-        classification.cancelCollection(c);
-        await indexes.drop(c);
-      },
-    }),
+    collections,
     documents,
     search,
     similarity: new SimilarityService(modules, config.limits),
@@ -63,6 +75,7 @@ export function createServices(config: Config, store: Store, modules: ModuleRegi
     clustering,
     classification,
     close: async () => {
+      follower.close();
       await clustering.close();
       await classification.close();
       await indexes.close();

@@ -22,7 +22,7 @@ export class SimilarityService {
     if (a.length + b.length > maxBatch) throw badInput(`a and b hold ${a.length + b.length} texts together; the limit is ${maxBatch}`);
     if (a.length * b.length > MAX_SIMILARITY_CELLS) throw badInput(`a x b is ${a.length * b.length} cells; the limit is ${MAX_SIMILARITY_CELLS}`);
     for (const t of [...a, ...b]) checkText(t, this.limits);
-    const encoder = this.modules.get(module);
+    const encoder = await this.modules.acquire(module);
     const vectors = await encoder.embed([...a, ...b], { priority: 'interactive' });
     return cosineMatrix(vectors.slice(0, a.length), vectors.slice(a.length));
   }

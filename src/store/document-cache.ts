@@ -9,16 +9,23 @@
  * both times; a read stores what it got only if no write started or ended while it ran. So a row
  * read before a write can never be cached after it, and a method added to Store later is safe by
  * default (treated as a write) until it is listed as a read. Rows are frozen: callers share them.
+ *
+ * Writes made by other processes on the same store (PostgreSQL) clear it the same way: a
+ * `documents` change notice (api/changes.ts), and a read of the change log that returns changes
+ * (the index's catch-up, woken by a notice or by its poll when a notice was missed), each clear
+ * the cache and bump the generation. So a row another process changed is served stale for no
+ * longer than this process's index is.
  */
 import { LruCache } from '../lru-cache.js';
 import type { DocumentRow, Store } from './types.js';
 
 /** Store methods that never change documents (everything else clears the cache). */
 const READS = new Set<string>([
-  'dialect', 'getCollection', 'listCollections', 'countCollections', 'getDocumentsByIds', 'getDocumentsByKeys', 'listDocuments',
-  'countDocuments', 'countDeleted', 'vectorsByContentHash', 'vectors', 'changesSince', 'maxSeq', 'getVectorsByKeys', 'documentKeys',
-  'keywordSearch', 'getJob', 'getClustering', 'listClusterings', 'countClusterings', 'getClusters', 'listClusterDocuments',
+  'dialect', 'getCollection', 'listCollections', 'countCollections', 'collectionKeys', 'getDocumentsByIds', 'getDocumentsByKeys',
+  'listDocuments', 'countDocuments', 'countDeleted', 'vectorsByContentHash', 'vectors', 'changesSince', 'maxSeq', 'changeLag',
+  'getVectorsByKeys', 'documentKeys', 'keywordSearch', 'getJob', 'getClustering', 'listClusterings', 'countClusterings', 'getClusters', 'listClusterDocuments',
   'countClusterDocuments', 'vectorsWithMetadata', 'getClassifier', 'listClassifiers', 'classifierVersions', 'getClassifierWeights',
+  'listModules', 'onChange',
 ]);
 
 /** Rows kept by default: a few tens of MB for short documents. */
@@ -96,9 +103,20 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
     return result;
   };
 
+  /** Reads of the change log: changes found mean documents changed (here or elsewhere) since the reader looked. */
+  async function changesSince(...args: Parameters<Store['changesSince']>): ReturnType<Store['changesSince']> {
+    const changes = await store.changesSince(...args);
+    if (changes.length > 0) clear();
+    return changes;
+  }
+  store.onChange?.((notice) => {
+    if (notice.kind === 'documents') clear();
+  });
+
   // Methods are bound (reads) or wrapped (writes) once per name, not on every call.
   const methods = new Map<string | symbol, unknown>([
     ['getDocumentsByKeys', getDocumentsByKeys],
+    ['changesSince', changesSince],
     ['documentCacheStats', (): CacheStats => ({ hits, misses, size: rows.size })],
   ]);
   return new Proxy(store, {

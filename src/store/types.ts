@@ -1,7 +1,7 @@
 /**
  * The store is semhub's source of truth: collections, documents with their vectors, jobs,
- * clusterings and classifiers. Its surface is one interface per capability (api/), composed into
- * `Store`. Each dialect (sqlite/ on better-sqlite3, pg/ on pg) implements a capability as plain
+ * clusterings, classifiers and the records of loaded modules. Its surface is one interface per
+ * capability (api/), composed into `Store`. Each dialect (sqlite/ on better-sqlite3, pg/ on pg) implements a capability as plain
  * functions taking its connection first, and bind.ts turns them into a Store; both dialects pass
  * one shared test suite (test/store/repository.suite.ts).
  */
@@ -11,6 +11,7 @@ import type { ClusteringStore } from './api/clusterings.js';
 import type { CollectionStore } from './api/collections.js';
 import type { DocumentStore } from './api/documents.js';
 import type { JobStore } from './api/jobs.js';
+import type { ModuleStore } from './api/modules.js';
 import type { SearchStore } from './api/search.js';
 
 export type * from './api/changes.js';
@@ -19,6 +20,7 @@ export type * from './api/clusterings.js';
 export type * from './api/collections.js';
 export type * from './api/documents.js';
 export type * from './api/jobs.js';
+export type * from './api/modules.js';
 export type * from './api/search.js';
 
 /** The capabilities a Store is made of, by name (as bind.ts takes a dialect's functions). */
@@ -29,10 +31,11 @@ export interface Capabilities {
   clusterings: ClusteringStore;
   classifiers: ClassifierStore;
   jobs: JobStore;
+  modules: ModuleStore;
 }
 
 /** Every capability on one connection (pool) of one dialect: what services use. */
-export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClassifierStore, JobStore {
+export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClassifierStore, JobStore, ModuleStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Releases the connection (pool); idempotent. */
   close(): Promise<void>;

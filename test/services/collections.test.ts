@@ -1,14 +1,14 @@
 /**
  * CollectionService on the real SQLite store and module registry, wired by createServices: a
  * collection is bound to the loaded module at creation, HNSW parameters are checked against their
- * ranges, lookups are cached for COLLECTION_CACHE_MS, and a delete runs the hooks that drop what
- * derives from it (its index files).
+ * ranges, lookups are cached until the collection is deleted (here, or elsewhere as the metadata
+ * follower reports), and a delete runs the hooks that drop what derives from it (its index files).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleRegistry } from '../../src/modules/types.js';
-import { CollectionService, COLLECTION_CACHE_MS, HNSW_DEFAULTS } from '../../src/services/collections.js';
+import { CollectionService, HNSW_DEFAULTS } from '../../src/services/collections.js';
 import type { Services } from '../../src/services/services.js';
 import { failure, loadModules, openServices, tempDataDir } from './support.js';
 
@@ -108,27 +108,24 @@ describe('collection service', () => {
     expect(deleted).toEqual(['hooked']);
   });
 
-  it('serves a found collection from its cache until COLLECTION_CACHE_MS pass, then asks the store again', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      const here = new CollectionService(services.store, modules);
-      const replica = new CollectionService(services.store, modules);
-      const c = await here.create({ name: 'cached' });
-      expect(await here.find('cached')).toEqual(c);
-      // deleted through another replica: this one still sees it within the TTL…
-      expect(await replica.delete('cached')).toBe(true);
-      vi.advanceTimersByTime(COLLECTION_CACHE_MS - 10);
-      expect(await here.find('cached')).toEqual(c);
-      // …and no longer once it has passed
-      vi.advanceTimersByTime(20);
-      expect(await here.find('cached')).toBeNull();
-      // a delete through the same service evicts at once
-      await here.create({ name: 'cached' });
-      expect(await here.find('cached')).not.toBeNull();
-      expect(await here.delete('cached')).toBe(true);
-      expect(await here.find('cached')).toBeNull();
-    } finally {
-      vi.useRealTimers();
-    }
+  it('serves a found collection from its cache until it is deleted here or reported deleted elsewhere', async () => {
+    const deleted: number[] = [];
+    const here = new CollectionService(services.store, modules, { onDeleted: async (c) => void deleted.push(c.key) });
+    const replica = new CollectionService(services.store, modules);
+    const c = await here.create({ name: 'cached' });
+    expect(await here.find('cached')).toEqual(c);
+    expect(here.cached()).toEqual([c]);
+    // deleted and re-created through another process: the cache still answers until it is told…
+    expect(await replica.delete('cached')).toBe(true);
+    const again = await replica.create({ name: 'cached' });
+    expect(await here.find('cached')).toEqual(c);
+    // …and then forgets the old row, runs its hooks, and finds the new collection under its new key
+    await here.deletedElsewhere(c);
+    expect(deleted).toEqual([c.key]);
+    expect(here.cached()).toEqual([]);
+    expect(await here.find('cached')).toEqual(again);
+    // a delete through the same service evicts at once
+    expect(await here.delete('cached')).toBe(true);
+    expect(await here.find('cached')).toBeNull();
   });
 });

@@ -8,11 +8,13 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDocumentCache } from '../../src/store/document-cache.js';
 import { openStore } from '../../src/store/open.js';
+import type { ChangeNotice } from '../../src/store/types.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
-import { doc } from './suite-support.js';
+import { doc, newCollection } from './suite-support.js';
 
 const server = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
 
@@ -155,6 +157,60 @@ if (server.url) {
         }
       } finally {
         await old.drop();
+      }
+    });
+  });
+}
+
+if (server.url) {
+  const adminUrl = server.url;
+  describe('postgres change notices', () => {
+    const until = async (what: string, ok: () => boolean, tick?: () => Promise<unknown>) => {
+      for (const deadline = Date.now() + 5000; !ok(); ) {
+        if (Date.now() > deadline) throw new Error(`no notice: ${what}`);
+        await tick?.();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+
+    it('tells another process of collections created and deleted, modules recorded and documents written; its document cache follows', async () => {
+      const fresh = await createTestDatabase(adminUrl, 'semhub_notices');
+      const [a, plain] = await Promise.all([0, 1].map(() => openStore({ databaseUrl: fresh.url, dataDir: '/nonexistent' })));
+      const b = withDocumentCache(plain!);
+      try {
+        const heard: ChangeNotice[] = [];
+        b.onChange!((n) => heard.push(n));
+        // the LISTEN connection opens on the first subscription: wait until it hears
+        const probe = await newCollection(a!, 'probe');
+        await until('LISTEN is up', () => heard.length > 0, () => a!.upsertDocuments(probe.key, [doc('p')]));
+        heard.length = 0;
+
+        const c = await newCollection(a!, 'shared');
+        await until('collection created', () => heard.some((n) => n.kind === 'collection'));
+        expect(heard).toContainEqual({ kind: 'collection', collectionKey: c.key, name: 'shared', deleted: false });
+
+        const [w] = (await a!.upsertDocuments(c.key, [doc('d', 'first text')])).written;
+        await until('documents written', () => heard.some((n) => n.kind === 'documents'));
+        expect(heard).toContainEqual({ kind: 'documents', collectionKey: c.key, seq: w!.seq });
+        expect((await b.getDocumentsByKeys(c.key, [w!.key]))[0]!.text).toBe('first text');
+        expect(b.documentCacheStats().size).toBe(1);
+        heard.length = 0;
+        await a!.upsertDocuments(c.key, [doc('d', 'second text')]);
+        await until('documents rewritten', () => heard.some((n) => n.kind === 'documents'));
+        // A's write cleared B's cache: B reads the new text, not its cached row
+        expect((await b.getDocumentsByKeys(c.key, [w!.key]))[0]!.text).toBe('second text');
+
+        await a!.recordModule({ name: 'm', version: '1', source: '/m', sha256: 's', dims: 4 });
+        await until('module recorded', () => heard.some((n) => n.kind === 'module'));
+        heard.length = 0;
+        await a!.recordModule({ name: 'm', version: '1', source: '/m', sha256: 's', dims: 4 });
+
+        expect(await a!.deleteCollection('shared')).toBe(true);
+        await until('collection deleted', () => heard.some((n) => n.kind === 'collection'));
+        expect(heard).toEqual([{ kind: 'collection', collectionKey: c.key, name: 'shared', deleted: true }]);
+      } finally {
+        await Promise.all([a!.close(), b.close()]);
+        await fresh.drop();
       }
     });
   });

@@ -97,6 +97,30 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
         expect(again.key).not.toBe(c.key);
         expect(await store.countDocuments(again.key)).toBe(0);
       });
+
+      it('lists the key of every collection, without the deleted ones', async () => {
+        const [kept, gone] = [await ctx.collection('keys'), await ctx.collection('keys')];
+        await store.deleteCollection(gone!.name);
+        const keys = await store.collectionKeys();
+        expect(keys).toEqual([...keys].sort((a, b) => a - b));
+        expect(keys).toContain(kept!.key);
+        expect(keys).not.toContain(gone!.key);
+        expect(keys).toHaveLength(await store.countCollections());
+      });
+    });
+
+    describe('modules', () => {
+      it('records a module once per name and lists the records by name', async () => {
+        const name = uniqueName('mod');
+        const first = await store.recordModule({ name, version: '1', source: '/models/a', sha256: 'aa'.repeat(32), dims: 4 });
+        expect(first).toMatchObject({ name, version: '1', source: '/models/a', sha256: 'aa'.repeat(32), dims: 4 });
+        expect(first.createdAt).toBeInstanceOf(Date);
+        // a second record of the name keeps the first: the caller compares
+        expect(await store.recordModule({ name, version: '2', source: '/models/b', sha256: 'bb'.repeat(32), dims: 8 })).toEqual(first);
+        const other = await store.recordModule({ name: `${name}-b`, version: '1', source: 'https://example.com/m', sha256: 'cc'.repeat(32), dims: 4 });
+        const listed = (await store.listModules()).filter((m) => m.name.startsWith(name));
+        expect(listed).toEqual([first, other]);
+      });
     });
 
     documentTests(ctx);

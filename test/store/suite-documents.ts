@@ -224,6 +224,23 @@ export function documentTests(ctx: SuiteContext): void {
       expect(await ctx.store().maxSeq(other.key)).toBeLessThan(b2!.seq);
     });
 
+    it('says how far a reader of the change log is behind: newest seq, changed documents, oldest change', async () => {
+      const c = await ctx.collection('lag');
+      expect(await ctx.store().changeLag(c.key, 0)).toEqual({ storeSeq: 0, behind: 0, oldestAt: null });
+      const before = Date.now();
+      const [a] = (await ctx.store().upsertDocuments(c.key, [doc('a'), doc('b'), doc('c')])).written;
+      await ctx.store().deleteDocuments(c.key, ['b']);
+      await ctx.store().upsertDocuments(c.key, [doc('c', 'c again')]);
+      const top = await ctx.store().maxSeq(c.key);
+      const all = await ctx.store().changeLag(c.key, 0);
+      // a document written twice is one change to apply: its row carries its latest write
+      expect(all).toMatchObject({ storeSeq: top, behind: 3 });
+      expect(all.oldestAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(all.oldestAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await ctx.store().changeLag(c.key, a!.seq)).toMatchObject({ storeSeq: top, behind: 2 });
+      expect(await ctx.store().changeLag(c.key, top)).toEqual({ storeSeq: top, behind: 0, oldestAt: null });
+    });
+
     it('rejects NUL characters with BAD_USER_INPUT and writes nothing', async () => {
       const c = await ctx.collection('nul');
       await expect(ctx.store().upsertDocuments(c.key, [doc('ok'), doc('bad', 'a\u0000b')])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });

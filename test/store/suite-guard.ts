@@ -26,6 +26,7 @@ const CALLS: Record<Method, (s: Store) => Promise<unknown>> = {
   getCollection: (s) => s.getCollection('closed'),
   listCollections: (s) => s.listCollections(PAGE),
   countCollections: (s) => s.countCollections(),
+  collectionKeys: (s) => s.collectionKeys(),
   deleteCollection: (s) => s.deleteCollection('closed'),
   upsertDocuments: (s) => s.upsertDocuments(1, [doc('a')]),
   deleteDocuments: (s) => s.deleteDocuments(1, ['a']),
@@ -38,6 +39,7 @@ const CALLS: Record<Method, (s: Store) => Promise<unknown>> = {
   vectors: (s) => s.vectors(1, null, PAGE),
   changesSince: (s) => s.changesSince(1, 0, 1),
   maxSeq: (s) => s.maxSeq(1),
+  changeLag: (s) => s.changeLag(1, 0),
   vectorsWithMetadata: (s) => s.vectorsWithMetadata(1, null, PAGE),
   patchDocumentMetadata: (s) => s.patchDocumentMetadata(1, [{ key: 1, set: { a: 1 } }]),
   getVectorsByKeys: (s) => s.getVectorsByKeys(1, [1]),
@@ -71,6 +73,8 @@ const CALLS: Record<Method, (s: Store) => Promise<unknown>> = {
   failStaleJobs: (s) => s.failStaleJobs('k', new Date(), 'stale'),
   claimJobs: (s) => s.claimJobs({ kind: 'k', owner: 'o', now: new Date(), leaseUntil: new Date(), limit: 1 }),
   renewJobLeases: (s) => s.renewJobLeases('o', new Date()),
+  recordModule: (s) => s.recordModule({ name: 'closed', version: '1', source: '/m', sha256: 's', dims: 4 }),
+  listModules: (s) => s.listModules(),
 };
 
 /** Registers the driver-error tests of every method. */

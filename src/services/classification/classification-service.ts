@@ -131,7 +131,7 @@ export class ClassificationService {
     });
     const row = await this.get(collection, name, version);
     this.checkModule(collection, row);
-    const encoder = this.deps.documents.encoderFor(collection);
+    const encoder = await this.deps.documents.encoderFor(collection);
     if (texts.length === 0) return [];
     return this.predictVectors(collection, row, await encoder.embed(texts, { priority: 'interactive' }));
   }

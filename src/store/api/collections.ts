@@ -43,11 +43,17 @@ export interface CollectionStore {
   /** Ordered by key; `afterKey` is exclusive. */
   listCollections(page: PageRequest): Promise<CollectionRow[]>;
   countCollections(): Promise<number>;
-  /** Deletes the collection with its documents, vectors and jobs; false when absent. */
+  /** The key of every collection, ascending (what a process checks its cached collections against). */
+  collectionKeys(): Promise<number[]>;
+  /**
+   * Deletes the collection with its documents, vectors and jobs; false when absent. Keys are never
+   * reused: a collection created again under the same name gets a new key. On PostgreSQL creating
+   * and deleting send a `collection` change notice in their transaction.
+   */
   deleteCollection(name: string): Promise<boolean>;
 }
 
 /** The methods of CollectionStore (the binder's list; the compiler keeps it complete). */
 export const COLLECTION_METHODS: Record<keyof CollectionStore, true> = {
-  createCollection: true, getCollection: true, listCollections: true, countCollections: true, deleteCollection: true,
+  createCollection: true, getCollection: true, listCollections: true, countCollections: true, collectionKeys: true, deleteCollection: true,
 };

@@ -41,6 +41,16 @@ export interface Change {
   vector: Float32Array | null;
 }
 
+/** How far a reader of a collection's change log that reached some seq is behind the store (changeLag). */
+export interface ChangeLag {
+  /** The collection's newest change sequence (at least the seq asked about). */
+  storeSeq: number;
+  /** Documents whose latest change comes after the seq asked about: what a catch-up applies. */
+  behind: number;
+  /** When the oldest of those changes was written (the writer's clock); null when none. */
+  oldestAt: Date | null;
+}
+
 /** A metadata update of one live document: `set` keys replace top-level keys of its metadata. */
 export interface MetadataPatch {
   key: number;
@@ -73,6 +83,8 @@ export interface DocumentStore {
   changesSince(collectionKey: number, afterSeq: number, limit: number): Promise<Change[]>;
   /** Highest seq of any write in the collection (0 when none). */
   maxSeq(collectionKey: number): Promise<number>;
+  /** How far a reader that reached `afterSeq` is behind (one range read of the change log's tail). */
+  changeLag(collectionKey: number, afterSeq: number): Promise<ChangeLag>;
   /**
    * Live vectors of the documents matching `filter` (all when null) with their metadata, ordered
    * by key (`afterKey` exclusive): one read of what training a head needs, without the text.
@@ -90,6 +102,6 @@ export interface DocumentStore {
 /** The methods of DocumentStore (the binder's list; the compiler keeps it complete). */
 export const DOCUMENT_METHODS: Record<keyof DocumentStore, true> = {
   upsertDocuments: true, deleteDocuments: true, getDocumentsByIds: true, getDocumentsByKeys: true, listDocuments: true,
-  countDocuments: true, countDeleted: true, vectorsByContentHash: true, vectors: true, changesSince: true, maxSeq: true,
+  countDocuments: true, countDeleted: true, vectorsByContentHash: true, vectors: true, changesSince: true, maxSeq: true, changeLag: true,
   vectorsWithMetadata: true, patchDocumentMetadata: true,
 };

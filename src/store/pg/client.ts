@@ -19,6 +19,7 @@ import { LOCK_SPACE } from './db.js';
 import * as documentReads from './documents-read.js';
 import * as documentWrites from './documents-write.js';
 import * as jobs from './jobs.js';
+import * as modules from './modules.js';
 import { changeListener } from './listen.js';
 import * as search from './search-read.js';
 
@@ -39,7 +40,7 @@ function postgresStore(pool: pg.Pool, databaseUrl: string): Store {
   return bindStore({
     name: 'postgres',
     context: drizzle({ client: pool }),
-    functions: { collections, search, clusterings, classifiers, jobs, documents: { ...documentReads, ...documentWrites } },
+    functions: { collections, search, clusterings, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
     /** Ends the pool after its clients finish their current queries, and the LISTEN connection. */
     async close() {
       if (closed) return;

@@ -5,14 +5,17 @@ import { after } from '../conditions.js';
 import { isUniqueViolation } from '../driver-error.js';
 import { collectionExists, collectionValues, toCollectionRow } from '../rows.js';
 import type { CollectionRow, NewCollection, PageRequest } from '../types.js';
-import type { PgDb } from './db.js';
+import { notifyChange, type PgDb } from './db.js';
 import { collections } from './schema.js';
 
-/** Store.createCollection for PostgreSQL. */
+/** Store.createCollection for PostgreSQL: the row and its `collection` change notice in one transaction. */
 export async function createCollection(db: PgDb, c: NewCollection): Promise<CollectionRow> {
   try {
-    const [row] = await db.insert(collections).values(collectionValues(c, new Date())).returning();
-    return toCollectionRow(row!);
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(collections).values(collectionValues(c, new Date())).returning();
+      await notifyChange(tx, { kind: 'collection', collectionKey: row!.key, name: row!.name, deleted: false });
+      return toCollectionRow(row!);
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict(collectionExists(c.name));
     throw e;
@@ -38,8 +41,20 @@ export async function countCollections(db: PgDb): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Store.deleteCollection for PostgreSQL: cascades to documents, vectors, jobs, clusterings and heads. */
+/** Store.collectionKeys for PostgreSQL. */
+export async function collectionKeys(db: PgDb): Promise<number[]> {
+  const rows = await db.select({ key: collections.key }).from(collections).orderBy(asc(collections.key));
+  return rows.map((r) => r.key);
+}
+
+/**
+ * Store.deleteCollection for PostgreSQL: cascades to documents, vectors, jobs, clusterings and
+ * heads, and sends the `collection` change notice in the same transaction.
+ */
 export async function deleteCollection(db: PgDb, name: string): Promise<boolean> {
-  const rows = await db.delete(collections).where(eq(collections.name, name)).returning({ key: collections.key });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.delete(collections).where(eq(collections.name, name)).returning({ key: collections.key });
+    if (row) await notifyChange(tx, { kind: 'collection', collectionKey: row.key, name, deleted: true });
+    return Boolean(row);
+  });
 }

@@ -1,6 +1,7 @@
 /** The drizzle handle the PostgreSQL functions work on, and shared query pieces. */
 import { sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { CHANGE_CHANNEL, formatChangeNotice, type ChangeNotice } from '../api/changes.js';
 import { documentColumnsOf } from '../rows.js';
 import { documents } from './schema.js';
 
@@ -21,3 +22,11 @@ export const NEXT_SEQ = sql`nextval('document_seq')`;
 
 /** First key of the advisory locks this store takes (`pg_advisory_xact_lock(LOCK_SPACE, collectionKey)`). */
 export const LOCK_SPACE = 0x5e4d;
+
+/**
+ * Tells every process (LISTEN semhub_changes, pg/listen.ts) what moved (api/changes.ts): sent
+ * inside the writing transaction, so it is delivered on commit and never for a rollback.
+ */
+export async function notifyChange(tx: PgTx, notice: ChangeNotice): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${formatChangeNotice(notice)})`);
+}

@@ -1,8 +1,8 @@
 /** Document and vector reads on PostgreSQL; "live" means deleted_at IS NULL. */
-import { and, asc, count, eq, gt, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, max, min, sql, type SQL } from 'drizzle-orm';
 import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
-import type { Change, DocumentRow, PageRequest } from '../types.js';
+import type { Change, ChangeLag, DocumentRow, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import { documentColumns, type PgDb } from './db.js';
@@ -98,6 +98,13 @@ export async function changesSince(db: PgDb, collectionKey: number, afterSeq: nu
     const deleted = r.deletedAt !== null;
     return { key: r.key, seq: r.seq, deleted, vector: deleted || !r.vector ? null : bytesToVector(r.vector) };
   });
+}
+
+/** Store.changeLag for PostgreSQL. */
+export async function changeLag(db: PgDb, collectionKey: number, afterSeq: number): Promise<ChangeLag> {
+  const [row] = await db.select({ n: count(), top: max(documents.seq), oldest: min(documents.updatedAt) })
+    .from(documents).where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)));
+  return { storeSeq: Math.max(afterSeq, row?.top ?? 0), behind: row?.n ?? 0, oldestAt: row?.oldest ?? null };
 }
 
 /** Store.maxSeq for PostgreSQL. */

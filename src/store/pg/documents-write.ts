@@ -8,12 +8,11 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
-import { CHANGE_CHANNEL } from '../api/changes.js';
 import { COLLECTION_MISSING } from '../rows.js';
 import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
 import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow, type WrittenRow } from '../upsert-plan.js';
 import { vectorToBytes } from '../vector-bytes.js';
-import { excluded, LOCK_SPACE, NEXT_SEQ, type PgDb, type PgTx } from './db.js';
+import { excluded, LOCK_SPACE, NEXT_SEQ, notifyChange, type PgDb, type PgTx } from './db.js';
 import { collections, documents, vectors } from './schema.js';
 
 /** Serializes the writers of one collection until the transaction ends. */
@@ -21,13 +20,8 @@ async function lockCollection(tx: PgTx, collectionKey: number): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${collectionKey}::int)`);
 }
 
-/**
- * Tells every process (LISTEN semhub_changes, pg/listen.ts) that the collection reached `seq`:
- * sent inside the writing transaction, so it is delivered on commit and never for a rollback.
- */
-async function notifyChange(tx: PgTx, collectionKey: number, seq: number): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${`${collectionKey}:${seq}`})`);
-}
+/** Tells every process that the collection reached `seq` (see notifyChange). */
+const notifySeq = (tx: PgTx, collectionKey: number, seq: number) => notifyChange(tx, { kind: 'documents', collectionKey, seq });
 
 /** Store.upsertDocuments for PostgreSQL. */
 export async function upsertDocuments(db: PgDb, collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome> {
@@ -76,7 +70,7 @@ export async function upsertDocuments(db: PgDb, collectionKey: number, docs: Doc
         .values(part.map((d) => ({ documentKey: written.get(d.id)!.key, vector: vectorToBytes(d.vector) })))
         .onConflictDoUpdate({ target: vectors.documentKey, set: { vector: excluded(vectors.vector) } });
     }
-    await notifyChange(tx, collectionKey, Math.max(...[...written.values()].map((w) => w.seq)));
+    await notifySeq(tx, collectionKey, Math.max(...[...written.values()].map((w) => w.seq)));
     return upsertOutcome(docs, winners, prior, written);
   });
 }
@@ -97,7 +91,7 @@ export async function deleteDocuments(db: PgDb, collectionKey: number, ids: stri
       n += rows.length;
       for (const r of rows) maxSeq = Math.max(maxSeq, r.seq);
     }
-    if (n > 0) await notifyChange(tx, collectionKey, maxSeq);
+    if (n > 0) await notifySeq(tx, collectionKey, maxSeq);
     return n;
   });
 }
@@ -124,7 +118,7 @@ export async function patchDocumentMetadata(db: PgDb, collectionKey: number, pat
       }
       n += live.length;
     }
-    if (n > 0) await notifyChange(tx, collectionKey, maxSeq);
+    if (n > 0) await notifySeq(tx, collectionKey, maxSeq);
     return n;
   });
 }

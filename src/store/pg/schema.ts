@@ -229,3 +229,13 @@ export const classifiers = pgTable(
   },
   (t) => [uniqueIndex('classifiers_collection_name_version_uq').on(t.collectionKey, t.name, t.version)],
 );
+
+/** Modules loaded through loadModule, by name: what another process needs to load the same module (api/modules.ts). */
+export const modules = pgTable('modules', {
+  name: text('name').primaryKey(),
+  version: text('version').notNull(),
+  source: text('source').notNull(),
+  sha256: text('sha256').notNull(),
+  dims: integer('dims').notNull(),
+  createdAt: tstz('created_at').notNull(),
+});

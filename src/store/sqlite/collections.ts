@@ -43,6 +43,11 @@ export function countCollections({ db }: SqliteConn): number {
   return db.select({ n: count() }).from(collections).get()?.n ?? 0;
 }
 
+/** Store.collectionKeys for SQLite. */
+export function collectionKeys({ db }: SqliteConn): number[] {
+  return db.select({ key: collections.key }).from(collections).orderBy(asc(collections.key)).all().map((r) => r.key);
+}
+
 /** Store.deleteCollection for SQLite: cascades to documents, vectors, jobs, clusterings and heads. */
 export function deleteCollection({ client, db }: SqliteConn, name: string): boolean {
   return client.transaction(() => {

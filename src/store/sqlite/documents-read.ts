@@ -1,8 +1,8 @@
 /** Document and vector reads on SQLite; "live" means deleted_at IS NULL. */
-import { and, asc, count, eq, isNotNull, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, max, min, type SQL } from 'drizzle-orm';
 import { liveDocuments } from '../conditions.js';
 import type { Filter } from '../filter-ast.js';
-import type { Change, DocumentRow, PageRequest } from '../types.js';
+import type { Change, ChangeLag, DocumentRow, PageRequest } from '../types.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { SqliteConn } from './conn.js';
 import { documentColumns } from './db.js';
@@ -67,6 +67,13 @@ export function vectorsWithMetadata({ db }: SqliteConn, collectionKey: number, f
 /** Store.changesSince for SQLite. */
 export function changesSince({ reads }: SqliteConn, collectionKey: number, afterSeq: number, limit: number): Change[] {
   return reads.changesSince(collectionKey, afterSeq, limit);
+}
+
+/** Store.changeLag for SQLite. */
+export function changeLag({ db }: SqliteConn, collectionKey: number, afterSeq: number): ChangeLag {
+  const row = db.select({ n: count(), top: max(documents.seq), oldest: min(documents.updatedAt) })
+    .from(documents).where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq))).get();
+  return { storeSeq: Math.max(afterSeq, row?.top ?? 0), behind: row?.n ?? 0, oldestAt: row?.oldest ?? null };
 }
 
 /** Store.maxSeq for SQLite. */

@@ -202,3 +202,13 @@ export const counters = sqliteTable('counters', {
   name: text('name').primaryKey(),
   value: integer('value').notNull(),
 });
+
+/** Modules loaded through loadModule, by name: what a restarted server needs to load the same module (api/modules.ts). */
+export const modules = sqliteTable('modules', {
+  name: text('name').primaryKey(),
+  version: text('version').notNull(),
+  source: text('source').notNull(),
+  sha256: text('sha256').notNull(),
+  dims: integer('dims').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
