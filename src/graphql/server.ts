@@ -17,6 +17,7 @@ import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
 import { internalErrorLogPlugin, makeFormatError } from './format-error.js';
 import { sendGraphiql, wantsGraphiql } from './graphiql.js';
+import { healthBody } from './health.js';
 import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
 import { QueryLimitsChecker, requestFromSearch } from './limits-request.js';
 import { resolvers } from './resolvers/index.js';
@@ -124,11 +125,9 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL, where: Route, requestId: string, telemetry: RequestTelemetry) => {
     switch (where) {
-      case 'healthz': {
-        const modules = services.modules.list();
-        sendJson(res, 200, { status: 'ok', store: services.store.dialect, modules: modules.map((m) => `${m.name}@${m.version}`), backend: modules[0]?.backend ?? null, backends: Object.fromEntries(modules.map((m) => [m.name, m.backend])) }, { 'x-request-id': requestId });
+      case 'healthz':
+        sendJson(res, 200, await healthBody(services), { 'x-request-id': requestId });
         return;
-      }
       case 'metrics': {
         scopeFor(req.headers.authorization, config.apiKeys);
         const text = await metrics.registry.metrics();

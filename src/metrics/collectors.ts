@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EmbedQueueStats } from '../modules/batching/embed-queue.js';
+import type { IndexLag } from '../services/index-manager.js';
 import type { Services } from '../services/services.js';
 import type { CacheStats } from '../store/document-cache.js';
 
@@ -48,7 +49,8 @@ class RateMeter {
  * Registers the gauges and counters read at scrape time through prom-client `collect()`
  * callbacks: per module the embedding queue (waiting texts, in all and per priority lane, texts
  * in flight, batch sizes, sentences embedded and per second, cache hits) and the backend in use;
- * per collection the index's live vectors and tombstones. Nothing here runs between scrapes.
+ * per collection the index's live vectors and tombstones, and per loaded index how far it is behind
+ * the store (changes not applied yet, age of the oldest). Nothing here runs between scrapes.
  */
 export function registerServiceCollectors(registry: Registry, sources: MetricSources): void {
   const encoders = shared(async (): Promise<EncoderSnapshot[]> =>
@@ -73,6 +75,7 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
     }
     return out;
   });
+  const lag = shared(() => sources.indexes.lag(MAX_COLLECTIONS));
   const rates = new Map<string, RateMeter>();
 
   const encoderGauge = (name: string, help: string, value: (s: EmbedQueueStats, module: string) => number) =>
@@ -171,4 +174,19 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
   });
   indexGauge('semhub_index_vectors', 'Live vectors in each collection index', (s) => s.vectors);
   indexGauge('semhub_index_tombstones', 'Deleted vectors still held (marked) in each collection index', (s) => s.tombstones);
+  for (const [name, help, value] of [
+    ['semhub_index_lag_changes', 'Documents changed in the store that each loaded collection index has not applied yet', (l: IndexLag) => l.behind],
+    ['semhub_index_lag_seconds', 'Age of the oldest change each loaded collection index has not applied yet (0 when caught up)', (l: IndexLag) => l.oldestUnappliedMs / 1000],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['collection'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const l of await lag()) this.set({ collection: l.collection }, value(l));
+      },
+    });
+  }
 }

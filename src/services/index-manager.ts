@@ -16,12 +16,16 @@ export interface IndexLag {
   /** Documents changed in the store after indexSeq: what the next catch-up applies. */
   behind: number;
   /** Milliseconds since the oldest of those changes was written (writer's clock); 0 when none. */
-  oldestMs: number;
+  oldestUnappliedMs: number;
+  /** The index is still loading or rebuilding (it reflects nothing yet: indexSeq 0; requests wait for it). */
+  opening: boolean;
 }
 
 interface Entry {
   collection: CollectionRow;
   ready: Promise<VectorIndex>;
+  /** The index once `ready` resolved. */
+  opened: VectorIndex | null;
   /** A follow-up catch-up is queued (notices and polls coalesce into it). */
   queued: boolean;
   /** Serializes catch-ups: changes apply in seq order, one batch at a time. */
@@ -153,16 +157,15 @@ export class IndexManager {
     return [...this.entries.values()].map((e) => e.collection);
   }
 
-  /** How far each open index is behind the store, by collection key (one store read each; at most `max`). */
+  /** How far each open (or opening) index is behind the store (one store read each; the first `max`). */
   async lag(max = 1000): Promise<IndexLag[]> {
     const out: IndexLag[] = [];
     const now = Date.now();
     for (const entry of [...this.entries.values()].slice(0, max)) {
-      const index = await entry.ready.catch(() => null);
-      if (!index) continue;
-      const indexSeq = index.seq;
+      const indexSeq = entry.opened?.seq ?? 0;
       const { storeSeq, behind, oldestAt } = await this.store.changeLag(entry.collection.key, indexSeq);
-      out.push({ collection: entry.collection.name, indexSeq, storeSeq, behind, oldestMs: oldestAt ? Math.max(0, now - oldestAt.getTime()) : 0 });
+      const oldestUnappliedMs = oldestAt ? Math.max(0, now - oldestAt.getTime()) : 0;
+      out.push({ collection: entry.collection.name, indexSeq, storeSeq, behind, oldestUnappliedMs, opening: !entry.opened });
     }
     return out;
   }
@@ -233,7 +236,9 @@ export class IndexManager {
       await catchUp(opened, (after, limit) => this.store.changesSince(collection.key, after, limit));
       return opened;
     })();
-    entry = { collection, ready, queued: false, chain: ready, savedSeq: -1 };
+    entry = { collection, ready, opened: null, queued: false, chain: ready, savedSeq: -1 };
+    const made = entry;
+    void ready.then((index) => (made.opened = index), () => undefined);
     this.entries.set(collection.key, entry);
     ready.catch(() => this.entries.delete(collection.key));
     return entry;

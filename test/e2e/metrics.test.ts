@@ -85,10 +85,15 @@ describe('metrics, logs and operability', () => {
     expect(sample(second, 'semhub_embed_sentences_total', module)).toBeGreaterThan(sample(first, 'semhub_embed_sentences_total', module)!);
   });
 
-  it('reports index size and tombstones per collection', async () => {
+  it('reports index size, tombstones and lag behind the store per collection, and the lag on /healthz', async () => {
     const text = await scrape();
     expect(sample(text, 'semhub_index_vectors', { collection: 'm' })).toBe(4);
     expect(sample(text, 'semhub_index_tombstones', { collection: 'm' })).toBe(1);
+    expect(sample(text, 'semhub_index_lag_changes', { collection: 'm' })).toBe(0);
+    expect(sample(text, 'semhub_index_lag_seconds', { collection: 'm' })).toBe(0);
+    const seq = (await gql(server.url, '{ collection(name: "m") { seq } }')).data.collection.seq;
+    const health = (await (await fetch(`${server.base}/healthz`)).json()) as { indexes: unknown };
+    expect(health.indexes).toEqual([{ collection: 'm', indexSeq: seq, storeSeq: seq, behind: 0, oldestUnappliedMs: 0, opening: false }]);
   });
 
   it('counts search hit rows answered from the document cache and from the store', async () => {

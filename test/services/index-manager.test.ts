@@ -183,7 +183,7 @@ describe('index manager', () => {
     expect(savedSeq(dir, b)).toBe(seqB);
   });
 
-  it('drops an index with its files; the next use builds it again from the store', async () => {
+  it('drops the index of a deleted collection with its files, and never opens it again for a request that still holds its row', async () => {
     const { services, dir } = await start();
     const c = await services.collections.create({ name: 'dropped' });
     await services.documents.upsert(c, docs.slice(0, 5));
@@ -191,9 +191,26 @@ describe('index manager', () => {
     await services.indexes.drop(c);
     expect(() => readFileSync(files(dir, c).meta)).toThrow(/ENOENT/);
     expect(() => readFileSync(files(dir, c).index)).toThrow(/ENOENT/);
-    const index = await hnsw(services, c);
-    expect(index.loadedFrom).toBe('empty');
-    expect(index.size).toBe(5);
+    await expect(services.indexes.get(c)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'collection "dropped" was deleted' });
+    expect(services.indexes.loaded()).toEqual([]);
+  });
+
+  it('says how far each loaded index is behind the store: seqs, changes not applied, age of the oldest', async () => {
+    const { services } = await start();
+    const c = await services.collections.create({ name: 'lagging' });
+    await services.documents.upsert(c, docs.slice(0, 3));
+    await hnsw(services, c);
+    const caughtUp = await services.indexes.lag();
+    const seq = await services.store.maxSeq(c.key);
+    expect(caughtUp).toEqual([{ collection: 'lagging', indexSeq: seq, storeSeq: seq, behind: 0, oldestUnappliedMs: 0, opening: false }]);
+    // as if written through another process: this manager is not told
+    const report = await unheard(services).upsert(c, docs.slice(3, 5));
+    await new Promise((r) => setTimeout(r, 30));
+    const [behind] = await services.indexes.lag();
+    expect(behind).toMatchObject({ indexSeq: seq, storeSeq: report.seq, behind: 2, opening: false });
+    expect(behind!.oldestUnappliedMs).toBeGreaterThanOrEqual(20);
+    await services.indexes.waitForSeq(c, report.seq, 5000);
+    expect((await services.indexes.lag())[0]).toMatchObject({ indexSeq: report.seq, behind: 0, oldestUnappliedMs: 0 });
   });
 
   it('afterSeq: an upsert reports the seq it committed, and a wait for it makes a write the manager never heard of searchable', async () => {
