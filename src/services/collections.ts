@@ -71,6 +71,22 @@ export class CollectionService {
     return row;
   }
 
+  /**
+   * The collection as the store has it now, bypassing the cache: for reads that wait for a write's
+   * seq (afterSeq), which covers every collection created or deleted before that write, here or
+   * elsewhere. A cached row the store no longer has under its name (deleted elsewhere, not heard of
+   * yet) is forgotten as deletedElsewhere does.
+   */
+  async current(name: string): Promise<CollectionRow | null> {
+    checkCollectionName(name);
+    const epoch = this.epoch;
+    const row = await this.store.getCollection(name);
+    const cached = this.cache.get(name);
+    if (cached && cached.key !== row?.key) await this.deletedElsewhere(cached);
+    else if (row && epoch === this.epoch) this.cache.set(name, row);
+    return row;
+  }
+
   /** The collections held in the cache. */
   cached(): CollectionRow[] {
     return [...this.cache.values()];

@@ -128,4 +128,20 @@ describe('collection service', () => {
     expect(await here.delete('cached')).toBe(true);
     expect(await here.find('cached')).toBeNull();
   });
+
+  it('reads the store for a read that waits for a seq (current), forgetting a cached row deleted elsewhere', async () => {
+    const deleted: number[] = [];
+    const here = new CollectionService(services.store, modules, { onDeleted: async (c) => void deleted.push(c.key) });
+    const replica = new CollectionService(services.store, modules);
+    const c = await here.create({ name: 'current' });
+    expect(await here.find('current')).toEqual(c);
+    await replica.delete('current');
+    const again = await replica.create({ name: 'current' });
+    expect(await here.current('current')).toEqual(again);
+    expect(deleted).toEqual([c.key]);
+    expect(await here.find('current')).toEqual(again);
+    await replica.delete('current');
+    expect(await here.current('current')).toBeNull();
+    expect(deleted).toEqual([c.key, again.key]);
+  });
 });

@@ -13,18 +13,25 @@ export async function collectionOrThrow(ctx: RequestContext, name: string) {
   return c;
 }
 
-/** Read your writes: waits (bounded) until this process's index of `c` reflects `afterSeq`. */
-export async function waitForSeq(ctx: RequestContext, c: CollectionRow, afterSeq: number | null | undefined): Promise<void> {
-  if (afterSeq == null) return;
+/**
+ * The named collection (NOT_FOUND when absent) for a read; with `afterSeq` (read your writes) it
+ * is read from the store, not the cache (the seq covers collections created or deleted before its
+ * write, on any process), and the read waits (bounded) until this process's index of it reflects
+ * `afterSeq`.
+ */
+export async function collectionAfter(ctx: RequestContext, name: string, afterSeq: number | null | undefined): Promise<CollectionRow> {
+  if (afterSeq == null) return collectionOrThrow(ctx, name);
   if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput(`afterSeq must be a non-negative integer, got ${afterSeq}`);
+  const c = await ctx.services.collections.current(name);
+  if (!c) throw notFound(`collection "${name}" does not exist`);
   await ctx.services.indexes.waitForSeq(c, afterSeq, ctx.services.config.afterSeqTimeoutMs);
+  return c;
 }
 
 export const documentResolvers: Resolvers = {
   Query: {
     documents: async (_, { collection, filter, first, after, afterSeq }, ctx) => {
-      const c = await collectionOrThrow(ctx, collection);
-      await waitForSeq(ctx, c, afterSeq);
+      const c = await collectionAfter(ctx, collection, afterSeq);
       const n = pageSize(first);
       const { rows, total } = await ctx.services.documents.list(c, filter, { first: n + 1, afterKey: decodeCursor('document', after) });
       return connection('document', rows, n, (d) => d.key, total);
