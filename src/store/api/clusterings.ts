@@ -40,6 +40,17 @@ export interface ClusteringQuality {
   completeness: number | null;
 }
 
+/** How a finished clustering's 2D map (the x, y of its assignments) was computed. */
+export interface ClusterProjection {
+  /** "umap" (UMAP on a sample, the rest placed by their nearest sampled neighbours). */
+  method: string;
+  /** Documents UMAP laid out; the others were placed. */
+  sampleSize: number;
+  /** Nearest neighbours per document (UMAP's n_neighbors, and the sampled ones a placed document is averaged over). */
+  neighbors: number;
+  seed: number;
+}
+
 /** A clustering of (the filtered part of) a collection: its parameters, state and result summary. */
 export interface ClusteringRow extends ClusteringParams {
   /** Internal numeric key (pagination order); never shown to clients. */

@@ -7,6 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   customType,
   doublePrecision,
   index,
@@ -15,11 +16,12 @@ import {
   pgSequence,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterRepresentative, HeadKind } from '../types.js';
+import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterProjection, ClusterRepresentative, HeadKind } from '../types.js';
 
 /** bytea as a Node Buffer (drizzle-orm 0.45 has no built-in bytea column). */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
@@ -149,6 +151,7 @@ export const clusterings = pgTable(
     evaluateAgainst: text('evaluate_against'),
     documentCount: integer('document_count'),
     quality: jsonb('quality').$type<ClusteringQuality>(),
+    projection: jsonb('projection').$type<ClusterProjection>(),
     createdAt: tstz('created_at').notNull(),
     updatedAt: tstz('updated_at').notNull(),
   },
@@ -158,7 +161,10 @@ export const clusterings = pgTable(
   ],
 );
 
-/** The clusters of a finished clustering; keywords and representatives (document keys) are JSON. */
+/**
+ * The clusters of a finished clustering; keywords and representatives (document keys) are JSON.
+ * reviewed_label, noise and merged_into are a reviewer's (renameCluster, markClusterNoise, mergeClusters).
+ */
 export const clusters = pgTable(
   'clusters',
   {
@@ -170,12 +176,17 @@ export const clusters = pgTable(
     label: text('label').notNull(),
     keywords: jsonb('keywords').$type<ClusterKeyword[]>().notNull(),
     representatives: jsonb('representatives').$type<ClusterRepresentative[]>().notNull(),
+    reviewedLabel: text('reviewed_label'),
+    noise: boolean('noise').notNull().default(false),
+    mergedInto: integer('merged_into'),
   },
   (t) => [primaryKey({ columns: [t.clusteringKey, t.cluster] })],
 );
 
 /**
- * Document -> cluster of a finished clustering. No foreign key to documents: they are only ever
+ * Document -> cluster of a finished clustering, with the document's place on the 2D map (x, y;
+ * sampled = laid out by UMAP, not placed from its neighbours; null for clusterings stored before
+ * maps existed). No foreign key to documents: they are only ever
  * soft-deleted (readers join live documents), and hard-deleted only with their collection, whose
  * cascade removes the clustering too; an FK would make that cascade probe this table per document.
  */
@@ -187,6 +198,9 @@ export const clusterAssignments = pgTable(
       .references(() => clusterings.key, { onDelete: 'cascade' }),
     documentKey: bigint('document_key', { mode: 'number' }).notNull(),
     cluster: integer('cluster').notNull(),
+    x: real('x'),
+    y: real('y'),
+    sampled: boolean('sampled'),
   },
   (t) => [
     primaryKey({ columns: [t.clusteringKey, t.documentKey] }),

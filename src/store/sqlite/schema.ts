@@ -13,7 +13,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterRepresentative, HeadKind } from '../types.js';
+import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterProjection, ClusterRepresentative, HeadKind } from '../types.js';
 
 /** One row per collection; the module binding and HNSW build parameters travel with it. */
 export const collections = sqliteTable('collections', {
@@ -113,6 +113,7 @@ export const clusterings = sqliteTable(
     evaluateAgainst: text('evaluate_against'),
     documentCount: integer('document_count'),
     quality: text('quality', { mode: 'json' }).$type<ClusteringQuality>(),
+    projection: text('projection', { mode: 'json' }).$type<ClusterProjection>(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -122,7 +123,10 @@ export const clusterings = sqliteTable(
   ],
 );
 
-/** The clusters of a finished clustering; keywords and representatives (document keys) are JSON. */
+/**
+ * The clusters of a finished clustering; keywords and representatives (document keys) are JSON.
+ * reviewed_label, noise and merged_into are a reviewer's (renameCluster, markClusterNoise, mergeClusters).
+ */
 export const clusters = sqliteTable(
   'clusters',
   {
@@ -134,12 +138,17 @@ export const clusters = sqliteTable(
     label: text('label').notNull(),
     keywords: text('keywords', { mode: 'json' }).$type<ClusterKeyword[]>().notNull(),
     representatives: text('representatives', { mode: 'json' }).$type<ClusterRepresentative[]>().notNull(),
+    reviewedLabel: text('reviewed_label'),
+    noise: integer('noise', { mode: 'boolean' }).notNull().default(false),
+    mergedInto: integer('merged_into'),
   },
   (t) => [primaryKey({ columns: [t.clusteringKey, t.cluster] })],
 );
 
 /**
- * Document -> cluster of a finished clustering. No foreign key to documents: they are only ever
+ * Document -> cluster of a finished clustering, with the document's place on the 2D map (x, y;
+ * sampled = laid out by UMAP, not placed from its neighbours; null for clusterings stored before
+ * maps existed). No foreign key to documents: they are only ever
  * soft-deleted (readers join live documents), and hard-deleted only with their collection, whose
  * cascade removes the clustering too; an FK would make that cascade scan this table per document.
  */
@@ -151,6 +160,9 @@ export const clusterAssignments = sqliteTable(
       .references(() => clusterings.key, { onDelete: 'cascade' }),
     documentKey: integer('document_key').notNull(),
     cluster: integer('cluster').notNull(),
+    x: real('x'),
+    y: real('y'),
+    sampled: integer('sampled', { mode: 'boolean' }),
   },
   (t) => [
     primaryKey({ columns: [t.clusteringKey, t.documentKey] }),
