@@ -2,8 +2,9 @@
  * The entry of `semhub bench <name> [--json] [--seconds N] [--rounds N] [--workers N] [--budget T]
  * [--backend B]`: src/cli/bench.ts runs this file in a child process with the command's arguments
  * and stdio (src/ never imports bench/). One JSON object per run on stdout with --json. `--seconds`
- * is the duration of bench load and bench search; rounds, workers, budget and backend are bench
- * embed's (semhub's side; the peer stays tfjs-wasm). Runs directly too: `tsx bench/main.ts search --json`.
+ * is the duration of bench load, bench search and each search phase of bench replicas; rounds,
+ * workers, budget and backend are bench embed's (semhub's side; the peer stays tfjs-wasm). Runs
+ * directly too: `tsx bench/main.ts search --json`.
  */
 import { parseArgs, flag, type Args } from '../src/cli/args.js';
 import { BACKEND_PREFERENCES, ConfigError, type BackendPreference } from '../src/config.js';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchFn>> = {
   classify: async () => (await import('./classify.js')).benchClassify,
   cluster: async () => (await import('./cluster.js')).benchCluster,
   load: async () => (await import('./load.js')).benchLoad,
+  replicas: async () => (await import('./replicas.js')).benchReplicas,
 };
 
 class UsageError extends Error {}
