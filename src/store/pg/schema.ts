@@ -21,6 +21,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { MigrationState, ModuleBinding } from '../types.js';
 import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterProjection, ClusterRepresentative, HeadKind } from '../types.js';
 
 /** bytea as a Node Buffer (drizzle-orm 0.45 has no built-in bytea column). */
@@ -45,7 +46,11 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date
 /** The store-wide document change sequence (`documents.seq`), one nextval per write. */
 export const documentSeq = pgSequence('document_seq');
 
-/** One row per collection; the module binding and HNSW build parameters travel with it. */
+/**
+ * One row per collection; the module binding and HNSW build parameters travel with it. A module
+ * migration (api/module-migration.ts) records its state in `migration`, a swap keeps the module
+ * bound before it in `previous_module`, and every binding change bumps `binding_version`.
+ */
 export const collections = pgTable('collections', {
   key: integer('key').primaryKey().generatedAlwaysAsIdentity(),
   name: text('name').notNull().unique(),
@@ -58,6 +63,9 @@ export const collections = pgTable('collections', {
   hnswEfConstruction: integer('hnsw_ef_construction').notNull(),
   hnswEf: integer('hnsw_ef').notNull(),
   createdAt: tstz('created_at').notNull(),
+  previousModule: jsonb('previous_module').$type<ModuleBinding>(),
+  migration: jsonb('migration').$type<MigrationState>(),
+  bindingVersion: integer('binding_version').notNull().default(0),
 });
 
 /**
@@ -95,13 +103,31 @@ export const documents = pgTable(
   ],
 );
 
-/** One vector per document, written in the same transaction as the document. */
-export const vectors = pgTable('vectors', {
-  documentKey: bigint('document_key', { mode: 'number' })
-    .primaryKey()
-    .references(() => documents.key, { onDelete: 'cascade' }),
-  vector: bytea('vector').notNull(),
-});
+/**
+ * The vectors of a document, one per module that embedded it (the bound module's written in the
+ * same transaction as the document; a migration's target's by its job). `seq` is the change
+ * sequence of the vector's last change (its document's write, a delete, or the migration job's
+ * write): each module's index follows (collection, module) by seq. `content_hash` is the hash of
+ * the text it was embedded from: a vector whose hash differs from its document's is stale. The
+ * defaults only serve migration 0009/0007, which fills the rows written before; writes set them all.
+ */
+export const vectors = pgTable(
+  'vectors',
+  {
+    documentKey: bigint('document_key', { mode: 'number' })
+      .notNull()
+      .references(() => documents.key, { onDelete: 'cascade' }),
+    moduleSha256: text('module_sha256').notNull().default(''),
+    collectionKey: integer('collection_key').notNull().default(0),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    contentHash: text('content_hash').notNull().default(''),
+    vector: bytea('vector').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.documentKey, t.moduleSha256] }),
+    index('vectors_feed_idx').on(t.collectionKey, t.moduleSha256, t.seq),
+  ],
+);
 
 /** Background jobs (clustering, training, re-embedding); params/result are JSON objects. */
 export const jobs = pgTable(
@@ -152,6 +178,8 @@ export const clusterings = pgTable(
     documentCount: integer('document_count'),
     quality: jsonb('quality').$type<ClusteringQuality>(),
     projection: jsonb('projection').$type<ClusterProjection>(),
+    /** The module whose vectors it was computed with (null for clusterings stored before module migrations). */
+    module: jsonb('module').$type<ModuleBinding>(),
     createdAt: tstz('created_at').notNull(),
     updatedAt: tstz('updated_at').notNull(),
   },

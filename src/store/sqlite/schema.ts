@@ -13,9 +13,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { MigrationState, ModuleBinding } from '../types.js';
 import type { ClassifierMetrics, ClusterKeyword, ClusteringQuality, ClusterProjection, ClusterRepresentative, HeadKind } from '../types.js';
 
-/** One row per collection; the module binding and HNSW build parameters travel with it. */
+/**
+ * One row per collection; the module binding and HNSW build parameters travel with it. A module
+ * migration (api/module-migration.ts) records its state in `migration`, a swap keeps the module
+ * bound before it in `previous_module`, and every binding change bumps `binding_version`.
+ */
 export const collections = sqliteTable('collections', {
   key: integer('key').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
@@ -28,6 +33,9 @@ export const collections = sqliteTable('collections', {
   hnswEfConstruction: integer('hnsw_ef_construction').notNull(),
   hnswEf: integer('hnsw_ef').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  previousModule: text('previous_module', { mode: 'json' }).$type<ModuleBinding>(),
+  migration: text('migration', { mode: 'json' }).$type<MigrationState>(),
+  bindingVersion: integer('binding_version').notNull().default(0),
 });
 
 /** Documents; `key` is the stable vector-index label, `seq` the store-wide change sequence. */
@@ -57,13 +65,31 @@ export const documents = sqliteTable(
   ],
 );
 
-/** One vector per document, written in the same transaction as the document. */
-export const vectors = sqliteTable('vectors', {
-  documentKey: integer('document_key')
-    .primaryKey()
-    .references(() => documents.key, { onDelete: 'cascade' }),
-  vector: blob('vector', { mode: 'buffer' }).notNull(),
-});
+/**
+ * The vectors of a document, one per module that embedded it (the bound module's written in the
+ * same transaction as the document; a migration's target's by its job). `seq` is the change
+ * sequence of the vector's last change (its document's write, a delete, or the migration job's
+ * write): each module's index follows (collection, module) by seq. `content_hash` is the hash of
+ * the text it was embedded from: a vector whose hash differs from its document's is stale. The
+ * defaults only serve migration 0009/0007, which fills the rows written before; writes set them all.
+ */
+export const vectors = sqliteTable(
+  'vectors',
+  {
+    documentKey: integer('document_key')
+      .notNull()
+      .references(() => documents.key, { onDelete: 'cascade' }),
+    moduleSha256: text('module_sha256').notNull().default(''),
+    collectionKey: integer('collection_key').notNull().default(0),
+    seq: integer('seq').notNull().default(0),
+    contentHash: text('content_hash').notNull().default(''),
+    vector: blob('vector', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.documentKey, t.moduleSha256] }),
+    index('vectors_feed_idx').on(t.collectionKey, t.moduleSha256, t.seq),
+  ],
+);
 
 /** Background jobs (clustering, training, re-embedding); params/result are JSON objects. */
 export const jobs = sqliteTable(
@@ -114,6 +140,8 @@ export const clusterings = sqliteTable(
     documentCount: integer('document_count'),
     quality: text('quality', { mode: 'json' }).$type<ClusteringQuality>(),
     projection: text('projection', { mode: 'json' }).$type<ClusterProjection>(),
+    /** The module whose vectors it was computed with (null for clusterings stored before module migrations). */
+    module: text('module', { mode: 'json' }).$type<ModuleBinding>(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
