@@ -1,6 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EmbedQueueStats } from '../modules/batching/embed-queue.js';
-import type { IndexLag } from '../services/index-manager.js';
 import type { Services } from '../services/services.js';
 import type { CacheStats } from '../store/document-cache.js';
 
@@ -137,7 +136,8 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
       for (const e of await encoders()) this.set({ module: e.module, backend: e.backend }, 1);
     },
   });
-  const indexGauge = (name: string, help: string, value: (s: IndexSnapshot) => number) =>
+  /** A gauge per collection over what `load` reads at scrape time. */
+  const collectionGauge = <T extends { collection: string }>(load: () => Promise<T[]>, name: string, help: string, value: (s: T) => number) =>
     new Gauge({
       name,
       help,
@@ -145,7 +145,7 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
       registers: [registry],
       async collect() {
         this.reset();
-        for (const s of await indexes()) this.set({ collection: s.collection }, value(s));
+        for (const s of await load()) this.set({ collection: s.collection }, value(s));
       },
     });
   const documentCache = () => (sources.store as Partial<{ documentCacheStats(): CacheStats }>).documentCacheStats?.() ?? null;
@@ -172,21 +172,8 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
       this.set(documentCache()?.size ?? 0);
     },
   });
-  indexGauge('semhub_index_vectors', 'Live vectors in each collection index', (s) => s.vectors);
-  indexGauge('semhub_index_tombstones', 'Deleted vectors still held (marked) in each collection index', (s) => s.tombstones);
-  for (const [name, help, value] of [
-    ['semhub_index_lag_changes', 'Documents changed in the store that each loaded collection index has not applied yet', (l: IndexLag) => l.behind],
-    ['semhub_index_lag_seconds', 'Age of the oldest change each loaded collection index has not applied yet (0 when caught up)', (l: IndexLag) => l.oldestUnappliedMs / 1000],
-  ] as const) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['collection'] as const,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const l of await lag()) this.set({ collection: l.collection }, value(l));
-      },
-    });
-  }
+  collectionGauge(indexes, 'semhub_index_vectors', 'Live vectors in each collection index', (s) => s.vectors);
+  collectionGauge(indexes, 'semhub_index_tombstones', 'Deleted vectors still held (marked) in each collection index', (s) => s.tombstones);
+  collectionGauge(lag, 'semhub_index_lag_changes', 'Documents changed in the store that each loaded collection index has not applied yet', (l) => l.behind);
+  collectionGauge(lag, 'semhub_index_lag_seconds', 'Age of the oldest change each loaded collection index has not applied yet (0 when caught up)', (l) => l.oldestUnappliedMs / 1000);
 }

@@ -108,10 +108,15 @@ describe('collection service', () => {
     expect(deleted).toEqual(['hooked']);
   });
 
-  it('serves a found collection from its cache until it is deleted here or reported deleted elsewhere', async () => {
+  /** Two collection services on one store, as on two processes; `deleted` holds the keys `here` ran its hook for. */
+  const twoProcesses = () => {
     const deleted: number[] = [];
     const here = new CollectionService(services.store, modules, { onDeleted: async (c) => void deleted.push(c.key) });
-    const replica = new CollectionService(services.store, modules);
+    return { deleted, here, replica: new CollectionService(services.store, modules) };
+  };
+
+  it('serves a found collection from its cache until it is deleted here or reported deleted elsewhere', async () => {
+    const { deleted, here, replica } = twoProcesses();
     const c = await here.create({ name: 'cached' });
     expect(await here.find('cached')).toEqual(c);
     expect(here.cached()).toEqual([c]);
@@ -130,9 +135,7 @@ describe('collection service', () => {
   });
 
   it('reads the store for a read that waits for a seq (current), forgetting a cached row deleted elsewhere', async () => {
-    const deleted: number[] = [];
-    const here = new CollectionService(services.store, modules, { onDeleted: async (c) => void deleted.push(c.key) });
-    const replica = new CollectionService(services.store, modules);
+    const { deleted, here, replica } = twoProcesses();
     const c = await here.create({ name: 'current' });
     expect(await here.find('current')).toEqual(c);
     await replica.delete('current');

@@ -17,7 +17,7 @@ const dataA = tempDataDir('follow-a');
 const dataB = tempDataDir('follow-b');
 let modules: ModuleRegistry;
 let a: Services;
-let stores: Store[] = [];
+const stores: Store[] = [];
 const listeners = new Set<(n: ChangeNotice) => void>();
 const notify = (n: ChangeNotice) => listeners.forEach((l) => l(n));
 
@@ -27,6 +27,16 @@ async function processB(pollMs: number): Promise<Services> {
   stores.push(raw);
   const store: Store = { ...raw, onChange: (l) => (listeners.add(l), () => listeners.delete(l)) };
   return createServices(testConfig(dataB.dir, { SEMHUB_INDEX_POLL_MS: String(pollMs) }), store, modules, createLogger('silent'));
+}
+
+/** Runs `test` against a process B of poll `pollMs` (processB), closed after it. */
+async function withB(pollMs: number, test: (b: Services) => Promise<void>): Promise<void> {
+  const b = await processB(pollMs);
+  try {
+    await test(b);
+  } finally {
+    await b.close();
+  }
 }
 
 const until = async (ok: () => boolean | Promise<boolean>, ms = 3000) => {
@@ -51,9 +61,8 @@ afterAll(async () => {
 });
 
 describe('metadata follower', () => {
-  it('forgets a collection deleted by another process at its notice; the one re-created under its name is served under its new key', async () => {
-    const b = await processB(0);
-    try {
+  it('forgets a collection deleted by another process at its notice; the one re-created under its name is served under its new key', () =>
+    withB(0, async (b) => {
       const old = await a.collections.create({ name: 'renamed' });
       await a.documents.upsert(old, [{ id: 'x', text: 'The old collection had this document.' }]);
       const seen = await b.collections.get('renamed');
@@ -69,33 +78,22 @@ describe('metadata follower', () => {
       const now = await b.collections.get('renamed');
       expect(now.key).toBe(fresh.key);
       expect(await b.search.search(now, { text: 'old collection', limit: 1 })).toEqual([]);
-    } finally {
-      await b.close();
-    }
-  });
+    }));
 
-  it('finds the deletion by its poll when no notice comes', async () => {
-    const b = await processB(50);
-    try {
+  it('finds the deletion by its poll when no notice comes', () =>
+    withB(50, async (b) => {
       const c = await a.collections.create({ name: 'polled' });
       await b.indexes.get(await b.collections.get('polled'));
       await a.collections.delete('polled');
       await until(() => !holds(b, c.key), 2000);
       expect(await b.collections.find('polled')).toBeNull();
-    } finally {
-      await b.close();
-    }
-  });
+    }));
 
-  it('opens the index of a collection created by another process at its notice', async () => {
-    const b = await processB(0);
-    try {
+  it('opens the index of a collection created by another process at its notice', () =>
+    withB(0, async (b) => {
       const c = await a.collections.create({ name: 'announced' });
       expect(holds(b, c.key)).toBe(false);
       notify({ kind: 'collection', collectionKey: c.key, name: 'announced', deleted: false });
       await until(() => b.indexes.loaded().some((l) => l.key === c.key));
-    } finally {
-      await b.close();
-    }
-  });
+    }));
 });
