@@ -16,10 +16,15 @@
  * Type-only imports count like any other (they couple the layers just the same): a type a higher layer
  * needs is exported by the layer it talks to (services re-export the store's row types the API maps).
  * src/ never imports bench/ or test/, and no import cycle runs through src/.
+ *
+ * web/ holds the pages the server serves as static bundles (bin/build-web.js): the console and
+ * GraphiQL, each in its own folder, sharing only web/shared/. They reach semhub through the public
+ * GraphQL API alone, so they import nothing of src/ (nor bench/, test/, bin/), and src/ imports no web/.
  */
 const BASE = '^src/((config|errors|log|threads|paths|lru-cache|vectors|sha256)[.]ts$|threads/)';
 const THREADS = '^src/threads([.]ts$|/)';
 const KNOWN = [BASE, '^src/main[.]ts$', '^src/(cli|graphql|metrics|services|index|store|modules|ml)/'];
+const WEB_PAGES = '^web/(console|graphiql)/';
 
 /** A rule: `from` may import nothing in src/ except `allowed` (regular expressions on the path). */
 function onlyImports(name, comment, from, allowed) {
@@ -30,9 +35,9 @@ module.exports = {
   forbidden: [
     {
       name: 'no-cycle',
-      comment: 'An import cycle in src/: cut it by moving the shared piece to the lower of the two layers.',
+      comment: 'An import cycle in src/ or web/: cut it by moving the shared piece to the lower of the two layers.',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^(src|web)/' },
       to: { circular: true },
     },
     {
@@ -44,10 +49,31 @@ module.exports = {
     },
     {
       name: 'unresolvable',
-      comment: 'An import of src/ that does not resolve: no layer rule can check it (the typecheck fails on it too).',
+      comment: 'An import of src/ or web/ that does not resolve: no layer rule can check it (the typecheck fails on it too).',
+      severity: 'error',
+      from: { path: '^(src|web)/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'web-through-the-api',
+      comment: 'web/ is served to browsers and talks to semhub only through the public GraphQL API: it imports nothing of src/, bench/, test/ or bin/.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|bench|test|bin)/' },
+    },
+    {
+      name: 'src-not-to-web',
+      comment: 'src/ serves web/ as built files (dist/web); it never imports its sources.',
       severity: 'error',
       from: { path: '^src/' },
-      to: { couldNotResolve: true },
+      to: { path: '^web/' },
+    },
+    {
+      name: 'web-pages-apart',
+      comment: 'The console and GraphiQL are separate bundles: each imports its own folder and web/shared/ only.',
+      severity: 'error',
+      from: { path: WEB_PAGES },
+      to: { path: '^web/', pathNot: ['^web/$1/', '^web/shared/'] },
     },
     {
       name: 'layer-unknown',
@@ -93,6 +119,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+    // exportsFields/conditionNames: web/ imports package subpaths (graphiql/style.css) through their package.json exports
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

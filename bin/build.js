@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run build` (and npm's `prepare`, which `npm ci` runs): compiles src/ to dist/ with
 // tsconfig.build.json, after removing the previous dist/ so that no file of a renamed or deleted
-// source is left behind. `semhub` (bin/semhub.js) runs dist/src/cli/semhub.js.
+// source is left behind, then bundles the web pages (web/: the console and GraphiQL) into
+// dist/web/ with esbuild (bin/build-web.js). `semhub` (bin/semhub.js) runs dist/src/cli/semhub.js.
 //
 // With --prepare it first checks there is something to build with, and skips, saying why, when
 // there is not: no src/ (a Docker layer that installs dependencies before copying the sources; the
 // Dockerfiles run `npm run build` after `COPY . .`) or no typescript (`npm ci --omit=dev`:
-// typescript is a devDependency; build in a stage that has it, then prune, as the Dockerfiles do).
+// typescript and esbuild are devDependencies; build in a stage that has them, then prune, as the
+// Dockerfiles do).
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,4 +47,14 @@ if (run.status !== 0) {
   // noEmitOnError: a failed build leaves no dist/, so nothing runs half-compiled code
   console.error('semhub build: tsc failed; dist/ was not written');
   process.exit(run.status ?? 1);
+}
+
+// The web pages: web/ bundled into dist/web/ (served at / and /graphql; esbuild, a devDependency
+// like typescript, with its platform binary from the npm registry, so this works offline).
+const { buildWeb } = await import('./build-web.js');
+try {
+  await buildWeb();
+} catch (e) {
+  console.error(`semhub build: bundling web/ failed: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
 }
