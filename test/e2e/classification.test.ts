@@ -23,11 +23,11 @@ const heldOut = dev ? short(dev, 40) : [];
 
 let server: ServerProcess;
 
-const TRAIN = `mutation($c: String!, $name: String!, $labelKey: String!, $head: HeadKind, $hiddenUnits: [Int!], $sliceBy: String, $filter: JSON, $seed: Int, $k: Int, $validationSplit: Float, $l2: Float, $epochs: Int) {
-  trainClassifier(collection: $c, name: $name, labelKey: $labelKey, head: $head, hiddenUnits: $hiddenUnits, sliceBy: $sliceBy, filter: $filter, seed: $seed, k: $k, validationSplit: $validationSplit, l2: $l2, epochs: $epochs) {
+const TRAIN = `mutation($c: String!, $name: String!, $labelKey: String!, $head: HeadKind, $hiddenUnits: [Int!], $sliceBy: String, $filter: JSON, $seed: Int, $k: Int, $validationSplit: Float, $l2: Float, $epochs: Int, $refit: Boolean) {
+  trainClassifier(collection: $c, name: $name, labelKey: $labelKey, head: $head, hiddenUnits: $hiddenUnits, sliceBy: $sliceBy, filter: $filter, seed: $seed, k: $k, validationSplit: $validationSplit, l2: $l2, epochs: $epochs, refit: $refit) {
     name version versions head labelKey labels trainedOn validatedOn skipped hyperparameters training createdAt
     module { name version sha256 dims loaded }
-    metrics { n accuracy macroF1 perClass { label precision recall f1 support } confusion sliceBy perSlice { slice n accuracy macroF1 } sliceGap { best worst gap } warning }
+    metrics { refit n accuracy macroF1 perClass { label precision recall f1 support } confusion sliceBy perSlice { slice n accuracy macroF1 } sliceGap { best worst gap } warning }
   }
 }`;
 const CLASSIFY = `query($c: String!, $name: String!, $texts: [String!]!, $version: Int) {
@@ -66,13 +66,16 @@ describeIfPresent(evalDataMissing('senteval/SST2', train && dev), 'classifier he
     if (server) removeDir(server.dataDir);
   });
 
-  it('trains a LOGISTIC head with validation metrics per label and per slice', async () => {
+  it('trains a LOGISTIC head with validation metrics per label and per slice, then refits it on every label', async () => {
     const c = await trainHead({ name: 'sentiment', sliceBy: 'length', validationSplit: 0.25 });
     expect(c).toMatchObject({ name: 'sentiment', version: 1, versions: [1], head: 'LOGISTIC', labelKey: 'label', labels: ['negative', 'positive'], skipped: unlabelled.length });
-    expect(c.trainedOn + c.validatedOn).toBe(labelled.length);
+    // measured on 30 held out of the 90 it first learnt from, then fitted again on all 120 (C = 1: l2 = 1/120)
+    expect(c.trainedOn).toBe(labelled.length);
     expect(c.validatedOn).toBe(30);
     expect(c.module).toMatchObject({ name: 'use-lite', dims: 512, loaded: true });
-    expect(c.hyperparameters).toMatchObject({ l2: 1 / c.trainedOn, classWeight: 'NONE', validationSplit: 0.25, seed: 0, sliceBy: 'length' });
+    expect(c.hyperparameters).toMatchObject({ l2: 1 / labelled.length, classWeight: 'NONE', validationSplit: 0.25, refit: true, seed: 0, sliceBy: 'length' });
+    expect(c.training.refit).toMatchObject({ rows: labelled.length, l2: 1 / labelled.length });
+    expect(c.metrics.refit).toBe(true);
     expect(c.training).toMatchObject({ engine: 'tfjs-wasm' });
     const m = c.metrics;
     expect(m.n).toBe(30);
@@ -85,6 +88,16 @@ describeIfPresent(evalDataMissing('senteval/SST2', train && dev), 'classifier he
     expect(m.sliceGap.gap).toBeCloseTo(Math.max(...m.perSlice.map((s: { accuracy: number }) => s.accuracy)) - Math.min(...m.perSlice.map((s: { accuracy: number }) => s.accuracy)), 10);
     expect(m.warning === null).toBe(m.sliceGap.gap <= 0.05);
     if (m.warning) expect(m.warning).toMatch(/^accuracy differs by 0\.\d{3} between length slices/);
+  });
+
+  it('keeps the training-split head with refit: false, scored the same', async () => {
+    const c = await trainHead({ name: 'split-only', sliceBy: 'length', validationSplit: 0.25, refit: false });
+    expect(c).toMatchObject({ trainedOn: 90, validatedOn: 30, hyperparameters: { l2: 1 / 90, refit: false }, metrics: { refit: false } });
+    expect(c.training.refit).toBeUndefined();
+    const refitted = await gql(server.url, `query { classifier(collection: "sst", name: "sentiment") { metrics { accuracy confusion } } }`);
+    expect(c.metrics).toMatchObject(refitted.data.classifier.metrics);
+    const [split, all] = [await classifyHeldOut('split-only'), await classifyHeldOut('sentiment')];
+    expect(split.predictions.map((p) => p.probability)).not.toEqual(all.predictions.map((p) => p.probability));
   });
 
   it('classifies held-out SST-2 dev sentences well above chance, naming the head version', async () => {
@@ -108,7 +121,7 @@ describeIfPresent(evalDataMissing('senteval/SST2', train && dev), 'classifier he
     const old = await classifyHeldOut('sentiment', 1);
     expect(old.predictions.every((p) => p.classifierVersion === 1)).toBe(true);
     const list = await gql(server.url, `query { classifiers(collection: "sst") { name version } classifier(collection: "sst", name: "sentiment", version: 1) { version metrics { n } } }`);
-    expect(list.data.classifiers).toEqual([{ name: 'sentiment', version: 2 }]);
+    expect(list.data.classifiers).toEqual([{ name: 'sentiment', version: 2 }, { name: 'split-only', version: 1 }]);
     expect(list.data.classifier).toEqual({ version: 1, metrics: { n: 30 } });
   });
 
@@ -116,6 +129,8 @@ describeIfPresent(evalDataMissing('senteval/SST2', train && dev), 'classifier he
     const a = await trainHead({ name: 'deep', head: 'DNN', hiddenUnits: [64], seed: 3 });
     expect(a).toMatchObject({ head: 'DNN', hyperparameters: { hiddenUnits: [64], dropout: 0.1, seed: 3 } });
     expect(a.training.epochs).toBeGreaterThan(0);
+    // refitted on all 120 for the epochs early stopping chose on the split
+    expect(a).toMatchObject({ trainedOn: labelled.length, training: { refit: { rows: labelled.length, epochs: a.training.bestEpoch } } });
     const b = await trainHead({ name: 'deep', head: 'DNN', hiddenUnits: [64], seed: 3 });
     expect(b.version).toBe(2);
     expect(b.metrics).toEqual(a.metrics);

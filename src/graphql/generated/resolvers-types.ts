@@ -55,11 +55,11 @@ export type Classifier = {
   name: Scalars['String']['output'];
   /** Documents matching the filter that had no usable label (missing, null, or not a string, number or boolean). */
   skipped: Scalars['Int']['output'];
-  /** Documents in the training split. */
+  /** Documents the serving head was fitted on: the training split, or every labelled document when refitted. */
   trainedOn: Scalars['Int']['output'];
   /** How training went: iterations or epochs, stop reason, losses, fitSeconds (the numeric fit), totalSeconds, engine. */
   training: Scalars['JSON']['output'];
-  /** Documents in the validation split. */
+  /** Documents in the validation split (scored in `metrics`). */
   validatedOn: Scalars['Int']['output'];
   /** 1 for the first training of the name in the collection, +1 per retraining; the latest version serves by default. */
   version: Scalars['Int']['output'];
@@ -67,7 +67,12 @@ export type Classifier = {
   versions: Array<Scalars['Int']['output']>;
 };
 
-/** A head's scores on its validation split (scikit-learn definitions). */
+/**
+ * A head's scores on its validation split (scikit-learn definitions), measured on the head fitted to
+ * the training split alone. With `refit`, the head that serves was then fitted again on every
+ * labelled document (validation split included), so it learnt from more than these scores measured:
+ * they estimate it, usually a little low.
+ */
 export type ClassifierMetrics = {
   __typename?: 'ClassifierMetrics';
   accuracy: Scalars['Float']['output'];
@@ -81,6 +86,8 @@ export type ClassifierMetrics = {
   perClass: Array<ClassMetrics>;
   /** The same scores per value of `sliceBy` (ordered by value; slice null = documents without the key). */
   perSlice: Array<SliceMetrics>;
+  /** True when the serving head was refitted on all labelled documents after these scores were measured (trainClassifier refit, the default). */
+  refit: Scalars['Boolean']['output'];
   /** The metadata key of the slices, or null. */
   sliceBy?: Maybe<Scalars['String']['output']>;
   /** The best and the worst slice by accuracy; null with fewer than two slices. */
@@ -425,6 +432,10 @@ export type Mutation = {
    * are strings (numbers and booleans count as their string); documents without one are skipped.
    * A stratified `validationSplit` (default 0.2, 0 to 0.5; deterministic for `seed`, default 0)
    * is held out for early stopping and `metrics`; `sliceBy` (a metadata key) adds per-slice scores.
+   * With `refit` (default true) and a validation split, once `metrics` are measured the head is
+   * fitted again on every labelled document with the same hyperparameters (LOGISTIC's default l2
+   * as 1/n of all of them, scikit-learn's C = 1; DNN for the epoch count early stopping chose), so no
+   * label is thrown away; `refit: false` serves the head fitted to the training split.
    * LOGISTIC: `l2` (default 1/n, scikit-learn's C = 1), `epochs` = L-BFGS iterations at most (1000).
    * DNN: `hiddenUnits` (default [256]), `dropout` (0.1), `l2` (0), `epochs` at most (100; 20
    * without validation), Adam, batch 64, patience 8 epochs. KNN: `k` (default 10, at most 100)
@@ -513,6 +524,7 @@ export type MutationTrainClassifierArgs = {
   l2?: InputMaybe<Scalars['Float']['input']>;
   labelKey: Scalars['String']['input'];
   name: Scalars['String']['input'];
+  refit?: InputMaybe<Scalars['Boolean']['input']>;
   seed?: InputMaybe<Scalars['Int']['input']>;
   sliceBy?: InputMaybe<Scalars['String']['input']>;
   validationSplit?: InputMaybe<Scalars['Float']['input']>;
@@ -918,6 +930,7 @@ export type ClassifierMetricsResolvers<ContextType = RequestContext, ParentType 
   n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   perClass?: Resolver<Array<ResolversTypes['ClassMetrics']>, ParentType, ContextType>;
   perSlice?: Resolver<Array<ResolversTypes['SliceMetrics']>, ParentType, ContextType>;
+  refit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sliceBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sliceGap?: Resolver<Maybe<ResolversTypes['SliceGap']>, ParentType, ContextType>;
   warning?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1074,7 +1087,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deleteCollection?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCollectionArgs, 'name'>>;
   deleteDocuments?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationDeleteDocumentsArgs, 'collection' | 'ids'>>;
   loadModule?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType, RequireFields<MutationLoadModuleArgs, 'name' | 'source' | 'version'>>;
-  trainClassifier?: Resolver<ResolversTypes['Classifier'], ParentType, ContextType, RequireFields<MutationTrainClassifierArgs, 'collection' | 'head' | 'labelKey' | 'name' | 'validationSplit'>>;
+  trainClassifier?: Resolver<ResolversTypes['Classifier'], ParentType, ContextType, RequireFields<MutationTrainClassifierArgs, 'collection' | 'head' | 'labelKey' | 'name' | 'refit' | 'validationSplit'>>;
   upsertDocuments?: Resolver<ResolversTypes['UpsertResult'], ParentType, ContextType, RequireFields<MutationUpsertDocumentsArgs, 'collection' | 'documents'>>;
 }>;
 

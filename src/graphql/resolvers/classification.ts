@@ -35,6 +35,7 @@ export const classificationResolvers: Resolvers = {
     createdAt: (row) => row.createdAt.toISOString(),
   },
   ClassifierMetrics: {
+    refit: (m) => m.refit ?? false,
     sliceBy: (m) => m.sliceBy ?? null,
   },
   Prediction: {

@@ -66,21 +66,23 @@ export class ClassificationService {
       if (validation) this.pool.give([data.x.buffer as ArrayBuffer]); // gathered into the parts
       const gold = validation ? validation.y.slice() : null; // the task's arrays are transferred away
       const l2 = plan.l2 ?? 1 / train.n;
+      // a refit keeps the hyperparameters: LOGISTIC's default penalty stays C = 1, 1/n of all rows
+      const refit = plan.refit && validation ? { l2: plan.l2 ?? 1 / data.n } : null;
       const sent = performance.now();
       const outcome = await this.thread.run({
-        head: plan.head, dims: data.dims, classes, train, validation,
+        head: plan.head, dims: data.dims, classes, train, validation, refit,
         options: { l2, balanced: plan.classWeight === 'BALANCED', epochs: plan.epochs, hiddenUnits: plan.hiddenUnits, dropout: plan.dropout, seed: plan.seed, k: plan.k, batchSize: dnnBatchSize(train.n), ...DNN_FIXED },
       });
       const threadSeconds = (performance.now() - sent) / 1000;
       const slices = plan.sliceBy ? Array.from(split.validation, (i) => data.slices[i] ?? null) : null;
-      const metrics = gold && outcome.validationPredicted ? validationMetrics(gold, outcome.validationPredicted, data.labels, plan.sliceBy, slices) : null;
+      const metrics = gold && outcome.validationPredicted ? { ...validationMetrics(gold, outcome.validationPredicted, data.labels, plan.sliceBy, slices), refit: refit !== null } : null;
       const { seconds, ...stats } = outcome.stats;
       const row = await this.deps.store.createClassifier({
         collectionKey: collection.key, name: plan.name, head: plan.head, labelKey: plan.labelKey, labels: data.labels,
-        hyperparameters: storedHyperparameters(plan, l2, train.n), metrics,
+        hyperparameters: storedHyperparameters(plan, refit?.l2 ?? l2, train.n), metrics,
         training: { ...stats, fitSeconds: seconds, loadSeconds: (loaded - started) / 1000, threadSeconds, totalSeconds: (performance.now() - started) / 1000 },
         module: collection.module, layers: outcome.layers, weights: outcome.params,
-        trainedOn: split.train.length, validatedOn: split.validation.length, skipped: data.skipped,
+        trainedOn: outcome.fittedRows, validatedOn: split.validation.length, skipped: data.skipped,
       });
       if (row.layers.length > 0) this.nets.set(row.key, { layers: row.layers, params: outcome.params });
       this.deps.logger.info({ collection: collection.name, classifier: row.name, version: row.version, head: row.head, trainedOn: row.trainedOn, accuracy: metrics?.accuracy, seconds: row.training.totalSeconds }, 'classifier trained');

@@ -22,6 +22,7 @@ export interface TrainInput {
   k?: number | null;
   classWeight?: 'NONE' | 'BALANCED' | null;
   dropout?: number | null;
+  refit?: boolean | null;
 }
 
 /** A checked request with every default filled in (l2 of LOGISTIC waits for the training-set size). */
@@ -43,6 +44,8 @@ export interface TrainPlan {
   hiddenUnits: number[];
   dropout: number;
   k: number;
+  /** Refit on every labelled document after measuring on the validation split (default true). */
+  refit: boolean;
 }
 
 /** Classifier names: 1-48 characters, a letter first, then letters, digits, _ or - (so `prediction_<name>` is a metadata key). */
@@ -104,12 +107,13 @@ export function planTraining(input: TrainInput): TrainPlan {
     hiddenUnits,
     dropout,
     k: intIn('k', input.k ?? 10, 1, 100),
+    refit: input.refit ?? true,
   };
 }
 
-/** The hyperparameters stored with a head (head-specific), as resolved for its training set. */
+/** The hyperparameters stored with a head (head-specific), as resolved for the rows it was fitted on (`l2` that of the serving fit). */
 export function storedHyperparameters(plan: TrainPlan, l2: number, trainRows: number): Record<string, unknown> {
-  const common = { validationSplit: plan.validationSplit, seed: plan.seed, filter: plan.rawFilter, sliceBy: plan.sliceBy };
+  const common = { validationSplit: plan.validationSplit, refit: plan.refit, seed: plan.seed, filter: plan.rawFilter, sliceBy: plan.sliceBy };
   switch (plan.head) {
     case 'LOGISTIC':
       return { ...common, l2, classWeight: plan.classWeight, maxIterations: plan.epochs };

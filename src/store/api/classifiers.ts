@@ -24,6 +24,8 @@ export interface SliceScore {
 
 /** How a trained head did on its validation split (stored as JSON with the head). */
 export interface ClassifierMetrics {
+  /** The serving head was refitted on all labelled rows after these were measured; absent for heads stored before refits. */
+  refit?: boolean;
   /** Validation rows scored. */
   n: number;
   accuracy: number;
