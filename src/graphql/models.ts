@@ -1,4 +1,4 @@
-import type { ClassifierMetrics, ClusteringRow, ClusterRow, CollectionRow, DocumentRow } from '../services/records.js';
+import type { ClassifierMetrics, ClusteringRow, ClusterPoint, ClusterProjection, CollectionRow, DocumentRow, ReviewedCluster } from '../services/records.js';
 
 /** What an EncoderModule field resolves from: a collection's binding or a loaded module's info. */
 export interface ModuleView {
@@ -24,11 +24,17 @@ export type CollectionConnectionModel = ConnectionModel<CollectionRow>;
 export type DocumentConnectionModel = ConnectionModel<DocumentRow>;
 export type ClusteringConnectionModel = ConnectionModel<ClusteringRow>;
 
-/** What a Cluster field resolves from: the stored cluster and the clustering it belongs to. */
-export interface ClusterModel {
-  cluster: ClusterRow;
+/** What a Cluster field resolves from: the stored cluster as a reviewer sees it, and the clustering it belongs to. */
+export interface ClusterModel extends ReviewedCluster {
   clustering: ClusteringRow;
 }
+
+/** A point of a clustering's map, its cluster resolved through merges. */
+export type ClusterPointModel = ClusterPoint;
+/** A page of a clustering's map (the schema shows no edges: a map reads nodes only). */
+export type ClusterPointConnectionModel = ConnectionModel<ClusterPoint>;
+/** How a clustering's map was computed. */
+export type ClusterProjectionModel = ClusterProjection;
 
 /** What a ClassifierMetrics field resolves from: the metrics stored with a head. */
 export type ClassifierMetricsModel = ClassifierMetrics;

@@ -9,6 +9,7 @@ export type {
   ClassifierRow,
   ClusteringQuality,
   ClusteringRow,
+  ClusterProjection,
   ClusterRow,
   CollectionRow,
   DocumentRow,
@@ -17,3 +18,5 @@ export type {
   ModuleBinding,
 } from '../store/types.js';
 export type { ModuleInfo } from '../modules/types.js';
+export type { AppliedLabels, ClusterPoint } from './clustering/review.js';
+export type { ReviewedCluster } from './clustering/review-state.js';

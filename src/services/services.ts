@@ -5,6 +5,7 @@ import type { ModuleRegistry } from '../modules/types.js';
 import type { JobRow, Store } from '../store/types.js';
 import { ClassificationService } from './classification/classification-service.js';
 import { ClusteringService } from './clustering/clustering-service.js';
+import { ClusterReviewService } from './clustering/review.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
 import { IndexManager } from './index-manager.js';
@@ -26,6 +27,8 @@ export interface Services {
   similarity: SimilarityService;
   jobs: JobLookup;
   clustering: ClusteringService;
+  /** Renaming, merging and marking clusters, the map's points, and applying the reviewed labels. */
+  clusterReview: ClusterReviewService;
   classification: ClassificationService;
   close(): Promise<void>;
 }
@@ -73,6 +76,7 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
     similarity: new SimilarityService(modules, config.limits),
     jobs: { get: (id) => store.getJob(id) },
     clustering,
+    clusterReview: new ClusterReviewService(store, (collection) => indexes.sync(collection)),
     classification,
     close: async () => {
       follower.close();

@@ -8,6 +8,7 @@
  */
 import { invariant } from '../errors.js';
 import { CLASSIFIER_METHODS } from './api/classifiers.js';
+import { CLUSTER_REVIEW_METHODS } from './api/cluster-review.js';
 import { CLUSTERING_METHODS } from './api/clusterings.js';
 import { COLLECTION_METHODS } from './api/collections.js';
 import { DOCUMENT_METHODS } from './api/documents.js';
@@ -59,6 +60,7 @@ export function bindStore<C>(d: Dialect<C>): Store {
     ...bind(context, functions.documents, DOCUMENT_METHODS),
     ...bind(context, functions.search, SEARCH_METHODS),
     ...bind(context, functions.clusterings, CLUSTERING_METHODS),
+    ...bind(context, functions.clusterReview, CLUSTER_REVIEW_METHODS),
     ...bind(context, functions.classifiers, CLASSIFIER_METHODS),
     ...bind(context, functions.jobs, JOB_METHODS),
     ...bind(context, functions.modules, MODULE_METHODS),

@@ -2,7 +2,7 @@
  * SQL conditions both dialects build alike: drizzle's operators are dialect-neutral and the two
  * schemas name their columns the same, so each condition takes the dialect's table.
  */
-import { and, eq, gt, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Comparison } from './filter-ast.js';
 import { UNFINISHED } from './rows.js';
 import type { JobClaim } from './types.js';
@@ -19,17 +19,24 @@ export function liveDocuments(
   return and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), after(documents.key, afterKey), filter);
 }
 
-/** The assignments of cluster `cluster` of a clustering whose documents are live (joined), after `afterKey`. */
+/** The assignments to any of `clusters` of a clustering whose documents are live (joined), after `afterKey`. */
 export function liveClusterMembers(
   assignments: { clusteringKey: Column; cluster: Column; documentKey: Column }, documents: { deletedAt: Column },
-  clusteringKey: number, cluster: number, afterKey?: number,
+  clusteringKey: number, clusters: readonly number[], afterKey?: number,
 ): SQL | undefined {
   return and(
     eq(assignments.clusteringKey, clusteringKey),
-    eq(assignments.cluster, cluster),
+    clusters.length === 1 ? eq(assignments.cluster, clusters[0]!) : inArray(assignments.cluster, [...clusters]),
     after(assignments.documentKey, afterKey),
     isNull(documents.deletedAt),
   );
+}
+
+/** The assignments of a clustering that have a place on its map, of live documents (joined), after `afterKey`. */
+export function livePoints(
+  assignments: { clusteringKey: Column; documentKey: Column; x: Column }, documents: { deletedAt: Column }, clusteringKey: number, afterKey?: number,
+): SQL | undefined {
+  return and(eq(assignments.clusteringKey, clusteringKey), isNotNull(assignments.x), after(assignments.documentKey, afterKey), isNull(documents.deletedAt));
 }
 
 /** Jobs whose lease does not hold at `now`: never claimed, or their owner stopped renewing it. */

@@ -24,7 +24,7 @@ const READS = new Set<string>([
   'dialect', 'getCollection', 'listCollections', 'countCollections', 'collectionKeys', 'getDocumentsByIds', 'getDocumentsByKeys',
   'listDocuments', 'countDocuments', 'countDeleted', 'vectorsByContentHash', 'vectors', 'changesSince', 'maxSeq', 'changeLag',
   'getVectorsByKeys', 'documentKeys', 'keywordSearch', 'getJob', 'getClustering', 'listClusterings', 'countClusterings', 'getClusters', 'listClusterDocuments',
-  'countClusterDocuments', 'vectorsWithMetadata', 'getClassifier', 'listClassifiers', 'classifierVersions', 'getClassifierWeights',
+  'countClusterDocuments', 'listClusterPoints', 'countClusterPoints', 'vectorsWithMetadata', 'getClassifier', 'listClassifiers', 'classifierVersions', 'getClassifierWeights',
   'listModules', 'onChange',
 ]);
 

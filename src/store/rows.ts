@@ -4,7 +4,7 @@
  */
 import { invariant } from '../errors.js';
 import type {
-  ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, Metric,
+  ClusterPointRow, ClusterReviewPatch, ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterProjection, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, Metric,
   NewCollection, NewJob,
 } from './types.js';
 
@@ -81,14 +81,15 @@ export const CLUSTER_JOB_KIND = 'cluster';
 export const UNFINISHED: JobStatus[] = ['PENDING', 'RUNNING'];
 
 /** A `clusterings` row joined with its collection's name, as drizzle selects it. */
-export interface ClusteringRecord extends Omit<ClusteringRow, 'filter' | 'quality'> {
+export interface ClusteringRecord extends Omit<ClusteringRow, 'filter' | 'quality' | 'projection'> {
   filter: unknown;
   quality: ClusteringQuality | null;
+  projection: ClusterProjection | null;
 }
 
 /** A ClusteringRow from a joined `clusterings` record. */
 export function toClusteringRow(r: ClusteringRecord): ClusteringRow {
-  return { ...r, filter: r.filter ?? null, quality: r.quality ?? null };
+  return { ...r, filter: r.filter ?? null, quality: r.quality ?? null, projection: r.projection ?? null };
 }
 
 /** The params of a clustering's job, named like the clusterCollection arguments. */
@@ -126,10 +127,26 @@ export function groupClusters(clusteringKeys: readonly number[], records: readon
   return clusteringKeys.map((k) => byKey.get(k) ?? []);
 }
 
+/** An assignment row for insertion: document, cluster and its place on the map (null without a projection). */
+interface AssignmentValues {
+  clusteringKey: number;
+  documentKey: number;
+  cluster: number;
+  x: number | null;
+  y: number | null;
+  sampled: boolean | null;
+}
+
 /** Assignment rows of an outcome, for insertion. */
-export function assignmentRows(clusteringKey: number, o: ClusteringOutcome): { clusteringKey: number; documentKey: number; cluster: number }[] {
-  const rows = new Array<{ clusteringKey: number; documentKey: number; cluster: number }>(o.documentKeys.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = { clusteringKey, documentKey: o.documentKeys[i]!, cluster: o.assignments[i]! };
+export function assignmentRows(clusteringKey: number, o: ClusteringOutcome): AssignmentValues[] {
+  const rows = new Array<AssignmentValues>(o.documentKeys.length);
+  const p = o.projection;
+  for (let i = 0; i < rows.length; i++) {
+    rows[i] = {
+      clusteringKey, documentKey: o.documentKeys[i]!, cluster: o.assignments[i]!,
+      x: p ? p.xy[2 * i]! : null, y: p ? p.xy[2 * i + 1]! : null, sampled: p ? p.sampled[i] === 1 : null,
+    };
+  }
   return rows;
 }
 
@@ -141,4 +158,30 @@ export function checkOutcome(o: ClusteringOutcome): void {
     const c = o.assignments[i]!;
     invariant(Number.isInteger(c) && c >= 0 && c < o.k, `assignment ${c} is outside 0..${o.k - 1}`);
   }
+  if (o.projection) {
+    const { xy, sampled } = o.projection;
+    invariant(xy.length === 2 * o.documentKeys.length && sampled.length === o.documentKeys.length, 'the projection must hold one position per document');
+    for (let i = 0; i < xy.length; i++) invariant(Number.isFinite(xy[i]), `projection coordinate ${i} is not finite`);
+  }
+}
+
+/** The columns a cluster review patch sets (only those it gives). */
+export function reviewValues(p: ClusterReviewPatch): Partial<Pick<ClusterRow, 'reviewedLabel' | 'noise' | 'mergedInto'>> {
+  const out: Partial<Pick<ClusterRow, 'reviewedLabel' | 'noise' | 'mergedInto'>> = {};
+  if (p.reviewedLabel !== undefined) out.reviewedLabel = p.reviewedLabel;
+  if (p.noise !== undefined) out.noise = p.noise;
+  if (p.mergedInto !== undefined) out.mergedInto = p.mergedInto;
+  return out;
+}
+
+/** The select shape of a ClusterPointRow in either dialect: an assignment joined to its document's id. */
+export function pointColumnsOf<A extends Record<'documentKey' | 'cluster' | 'x' | 'y' | 'sampled', unknown>, I>(
+  a: A, documents: { id: I },
+): Pick<A, 'documentKey' | 'cluster' | 'x' | 'y' | 'sampled'> & { documentId: I } {
+  return { documentKey: a.documentKey, documentId: documents.id, cluster: a.cluster, x: a.x, y: a.y, sampled: a.sampled };
+}
+
+/** A ClusterPointRow from a selected record (livePoints keeps only rows with a place). */
+export function toPointRow(r: { documentKey: number; documentId: string; cluster: number; x: number | null; y: number | null; sampled: boolean | null }): ClusterPointRow {
+  return { ...r, x: r.x ?? 0, y: r.y ?? 0, sampled: r.sampled ?? false };
 }

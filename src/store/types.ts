@@ -7,6 +7,7 @@
  */
 import type { ChangeFeed } from './api/changes.js';
 import type { ClassifierStore } from './api/classifiers.js';
+import type { ClusterReviewStore } from './api/cluster-review.js';
 import type { ClusteringStore } from './api/clusterings.js';
 import type { CollectionStore } from './api/collections.js';
 import type { DocumentStore } from './api/documents.js';
@@ -16,6 +17,7 @@ import type { SearchStore } from './api/search.js';
 
 export type * from './api/changes.js';
 export type * from './api/classifiers.js';
+export type * from './api/cluster-review.js';
 export type * from './api/clusterings.js';
 export type * from './api/collections.js';
 export type * from './api/documents.js';
@@ -29,13 +31,14 @@ export interface Capabilities {
   documents: DocumentStore;
   search: SearchStore;
   clusterings: ClusteringStore;
+  clusterReview: ClusterReviewStore;
   classifiers: ClassifierStore;
   jobs: JobStore;
   modules: ModuleStore;
 }
 
 /** Every capability on one connection (pool) of one dialect: what services use. */
-export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClassifierStore, JobStore, ModuleStore {
+export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClusterReviewStore, ClassifierStore, JobStore, ModuleStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Releases the connection (pool); idempotent. */
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { classifierTests } from './suite-classifiers.js';
+import { clusterReviewTests } from './suite-cluster-review.js';
 import { clusteringTests } from './suite-clustering.js';
 import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
@@ -127,6 +128,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     filterTests(ctx);
     searchTests(ctx);
     clusteringTests(ctx);
+    clusterReviewTests(ctx);
     classifierTests(ctx);
     jobLeaseTests(ctx);
 

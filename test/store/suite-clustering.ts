@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusteringOutcome, ClusteringParams, CollectionRow } from '../../src/store/types.js';
 import { doc, uniqueName, type SuiteContext } from './suite-support.js';
 
-const PARAMS: ClusteringParams = { kRequested: 2, seed: 7, restarts: 3, filter: { lang: { in: ['en', 'de'] } }, evaluateAgainst: 'topic' };
+export const PARAMS: ClusteringParams = { kRequested: 2, seed: 7, restarts: 3, filter: { lang: { in: ['en', 'de'] } }, evaluateAgainst: 'topic' };
 
 const QUALITY = {
   silhouette: 0.25, silhouetteSampleSize: 6, inertia: 1.5, evaluatedAgainst: 'topic', evaluatedCount: 5, missingLabelCount: 1,
@@ -14,7 +14,7 @@ const QUALITY = {
 };
 
 /** An outcome putting the documents with `keys` alternately in clusters 0 and 1. */
-function outcome(keys: number[]): ClusteringOutcome {
+export function outcome(keys: number[]): ClusteringOutcome {
   const assignments = keys.map((_, i) => i % 2);
   const cluster = (index: number) => ({
     index,
@@ -88,7 +88,8 @@ export function clusteringTests(ctx: SuiteContext): void {
         status: 'SUCCEEDED', progress: 1, result: { clusteringId: id, k: 2, documents: 6, sizes: [3, 3] },
       });
       const [got] = await store().getClusters([done!.key]);
-      expect(got).toEqual(o.clusters.map((cl) => ({ ...cl, clusteringKey: done!.key })));
+      expect(got).toEqual(o.clusters.map((cl) => ({ ...cl, clusteringKey: done!.key, reviewedLabel: null, noise: false, mergedInto: null })));
+      expect(done!.projection).toBeNull();
       expect(await store().getClusters([done!.key + 1_000_000, done!.key])).toEqual([[], got]);
       expect(await store().finishClustering(id, o)).toBe(false);
     });
@@ -103,20 +104,20 @@ export function clusteringTests(ctx: SuiteContext): void {
       const seen: number[] = [];
       let afterKey: number | undefined;
       for (;;) {
-        const page = await store().listClusterDocuments(key, 0, { first: 2, afterKey });
+        const page = await store().listClusterDocuments(key, [0], { first: 2, afterKey });
         seen.push(...page.map((d) => d.key));
         if (page.length < 2) break;
         afterKey = page.at(-1)!.key;
       }
       expect(seen).toEqual(evens);
-      expect(await store().countClusterDocuments(key, 0)).toBe(5);
-      expect(await store().countClusterDocuments(key, 1)).toBe(4);
-      const [first] = await store().listClusterDocuments(key, 1, { first: 1 });
+      expect(await store().countClusterDocuments(key, [0])).toBe(5);
+      expect(await store().countClusterDocuments(key, [1])).toBe(4);
+      const [first] = await store().listClusterDocuments(key, [1], { first: 1 });
       expect(first).toMatchObject({ id: 'd1', text: 'text of d1', key: keys[1] });
       await store().deleteDocuments(c.key, ['d0', 'd2']);
-      expect((await store().listClusterDocuments(key, 0, { first: 10 })).map((d) => d.id)).toEqual(['d4', 'd6', 'd8']);
-      expect(await store().countClusterDocuments(key, 0)).toBe(3);
-      expect(await store().listClusterDocuments(key, 5, { first: 10 })).toEqual([]);
+      expect((await store().listClusterDocuments(key, [0], { first: 10 })).map((d) => d.id)).toEqual(['d4', 'd6', 'd8']);
+      expect(await store().countClusterDocuments(key, [0])).toBe(3);
+      expect(await store().listClusterDocuments(key, [5], { first: 10 })).toEqual([]);
     });
 
     it('stores more assignments than one statement may bind', async () => {
@@ -125,8 +126,8 @@ export function clusteringTests(ctx: SuiteContext): void {
       await store().createClustering({ id, collectionKey: c.key, params: PARAMS });
       await store().finishClustering(id, outcome(keys));
       const { key } = (await store().getClustering(id))!;
-      expect(await store().countClusterDocuments(key, 0)).toBe(1300);
-      expect(await store().countClusterDocuments(key, 1)).toBe(1300);
+      expect(await store().countClusterDocuments(key, [0])).toBe(1300);
+      expect(await store().countClusterDocuments(key, [1])).toBe(1300);
     });
 
     it('lists a collection\'s clusterings oldest first, page after page, and counts them', async () => {
@@ -158,7 +159,7 @@ export function clusteringTests(ctx: SuiteContext): void {
       expect(await store().getClustering(id)).toBeNull();
       expect(await store().getJob(id)).toBeNull();
       expect(await store().getClusters([key])).toEqual([[]]);
-      expect(await store().countClusterDocuments(key, 0)).toBe(0);
+      expect(await store().countClusterDocuments(key, [0])).toBe(0);
       expect(await store().deleteClustering(id)).toBe(false);
       const job = await store().createJob({ id: uniqueName('job'), kind: 'train', collectionKey: c.key, params: {} });
       expect(await store().deleteClustering(job.id)).toBe(false);

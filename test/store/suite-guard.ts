@@ -56,8 +56,11 @@ const CALLS: Record<Method, (s: Store) => Promise<unknown>> = {
   deleteClustering: (s) => s.deleteClustering('closed'),
   failStaleClusterings: (s) => s.failStaleClusterings(new Date(), 'stale'),
   getClusters: (s) => s.getClusters([1]),
-  listClusterDocuments: (s) => s.listClusterDocuments(1, 0, PAGE),
-  countClusterDocuments: (s) => s.countClusterDocuments(1, 0),
+  listClusterDocuments: (s) => s.listClusterDocuments(1, [0], PAGE),
+  countClusterDocuments: (s) => s.countClusterDocuments(1, [0]),
+  listClusterPoints: (s) => s.listClusterPoints(1, PAGE),
+  countClusterPoints: (s) => s.countClusterPoints(1),
+  reviewClusters: (s) => s.reviewClusters(1, [{ cluster: 0, noise: true }]),
   createClassifier: (s) => s.createClassifier({
     collectionKey: 1, name: 'closed', head: 'KNN', labelKey: 'l', labels: ['a', 'b'], hyperparameters: {}, metrics: null, training: {},
     module: { name: 'm', version: '1', sha256: 's', dims: 4 }, layers: [], weights: new Float32Array(0), trainedOn: 2, validatedOn: 0, skipped: 0,

@@ -55,10 +55,10 @@ export class ClusteringService {
     return this.store.getClusters([...clusteringKeys]);
   }
 
-  /** One page of a cluster's live documents and, lazily, how many there are. */
-  async documents(clusteringKey: number, cluster: number, page: PageRequest): Promise<{ rows: DocumentRow[]; total: () => Promise<number> }> {
-    const rows = await this.store.listClusterDocuments(clusteringKey, cluster, page);
-    return { rows, total: () => this.store.countClusterDocuments(clusteringKey, cluster) };
+  /** One page of the live documents of a cluster and those merged into it (`members`) and, lazily, how many there are. */
+  async documents(clusteringKey: number, members: readonly number[], page: PageRequest): Promise<{ rows: DocumentRow[]; total: () => Promise<number> }> {
+    const rows = await this.store.listClusterDocuments(clusteringKey, members, page);
+    return { rows, total: () => this.store.countClusterDocuments(clusteringKey, members) };
   }
 
   /** Cancels the job if this process runs it, then deletes the clustering; false when absent. */

@@ -4,6 +4,7 @@
  *   choose k by silhouette on a sample (worker thread), if asked 0.10 -> 0.30
  *   k-means++ / restarts / mini-batch when large (worker threads) 0.30 -> 0.80
  *   silhouette on a sample (worker thread)                       0.80 -> 0.88
+ *   2D map: UMAP on a sample, the rest placed (worker thread)    0.88 -> 0.94
  *   external metrics, c-TF-IDF keywords and labels, representatives (in process, yielding between)
  * Deterministic for a given seed: the same documents and parameters give the same assignments.
  */
@@ -18,6 +19,7 @@ import { CLUSTERING_DEFAULTS, chooseKRange } from './params.js';
 import { externalQuality } from './quality.js';
 import { parseFilter } from '../filter.js';
 import { chooseKInThread, silhouetteInThread } from './ml-thread.js';
+import { clusterMap } from './projection.js';
 
 /** Lets queued requests run between the synchronous steps. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,6 +68,7 @@ export async function computeClustering(
   const km = await runKmeansInWorker(vectors, n, dims, { k, seed: c.seed, restarts: c.restarts, signal, onProgress: (f) => report(0.3 + 0.5 * f) });
   const silhouette = await silhouetteInThread(vectors, n, dims, km.assignments, { metric, sampleSize: CLUSTERING_DEFAULTS.sampleSize, seed: c.seed }, signal);
   report(0.88);
+  const projection = await clusterMap(vectors, n, dims, c.seed, { signal, onProgress: (f) => report(0.88 + 0.06 * f) });
   const external = externalQuality(data.metadata, km.assignments, c.evaluateAgainst);
 
   await yieldToLoop();
@@ -93,5 +96,6 @@ export async function computeClustering(
     })),
     documentKeys: data.keys,
     assignments: km.assignments,
+    projection,
   };
 }

@@ -1,10 +1,11 @@
 /**
  * The synchronous src/ml computations a clustering job needs besides k-means (which has its own
- * `runKmeansInWorker`): `chooseK` and `silhouetteScore`, each run in a fresh worker thread so a
+ * `runKmeansInWorker`): `chooseK`, `silhouetteScore` and `project2d`, each run in a fresh worker thread so a
  * job never blocks the server's queries for the seconds they take. The data is copied once and
  * transferred; `signal` terminates the thread.
  */
 import type { ChooseKOptions, KScore } from '../../ml/choose-k.js';
+import type { Projection, ProjectionOptions } from '../../ml/projection/project.js';
 import type { SilhouetteOptions } from '../../ml/silhouette.js';
 import { abortError } from '../../threads/abort.js';
 import { describeEnd, WorkerHost } from '../../threads/worker-host.js';
@@ -12,7 +13,8 @@ import { describeEnd, WorkerHost } from '../../threads/worker-host.js';
 /** A computation for the thread. */
 export type MlTask =
   | { kind: 'chooseK'; data: Float32Array; n: number; dims: number; opts: Omit<ChooseKOptions, 'onProgress'> }
-  | { kind: 'silhouette'; data: Float32Array; n: number; dims: number; labels: Int32Array; opts: SilhouetteOptions };
+  | { kind: 'silhouette'; data: Float32Array; n: number; dims: number; labels: Int32Array; opts: SilhouetteOptions }
+  | { kind: 'project'; data: Float32Array; n: number; dims: number; opts: Omit<ProjectionOptions, 'onProgress'> };
 
 /** Progress the thread reports while it computes. */
 export interface MlProgress {
@@ -61,4 +63,12 @@ export async function silhouetteInThread(
   data: Float32Array, n: number, dims: number, labels: Int32Array, opts: SilhouetteOptions, signal?: AbortSignal,
 ): Promise<number | null> {
   return (await run({ kind: 'silhouette', data: data.slice(), n, dims, labels: labels.slice(), opts }, { signal })) as number | null;
+}
+
+/** `project2d` (src/ml/projection/project.ts) on a copy of `data`, in a worker thread. */
+export async function projectInThread(
+  data: Float32Array, n: number, dims: number, opts: Omit<ProjectionOptions, 'onProgress'>,
+  control: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<Projection> {
+  return (await run({ kind: 'project', data: data.slice(), n, dims, opts }, control)) as Projection;
 }

@@ -70,6 +70,8 @@ export interface ClusteringRow extends ClusteringParams {
   /** Documents clustered (null until SUCCEEDED). */
   documentCount: number | null;
   quality: ClusteringQuality | null;
+  /** How the 2D map was computed; null until SUCCEEDED (and for clusterings stored without one). */
+  projection: ClusterProjection | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -101,6 +103,12 @@ export interface ClusterRow {
   keywords: ClusterKeyword[];
   /** The documents nearest the centroid, best first. */
   representatives: ClusterRepresentative[];
+  /** The label a reviewer gave it (renameCluster), else null: `label` stays the automatic one. */
+  reviewedLabel: string | null;
+  /** Marked as noise by a reviewer. */
+  noise: boolean;
+  /** The cluster it was merged into (its documents count for that one), else null. */
+  mergedInto: number | null;
 }
 
 /** What a finished clustering job stores in one transaction. */
@@ -108,10 +116,12 @@ export interface ClusteringOutcome {
   k: number;
   kChosenBy: string;
   quality: ClusteringQuality;
-  clusters: Omit<ClusterRow, 'clusteringKey'>[];
+  clusters: Omit<ClusterRow, 'clusteringKey' | 'reviewedLabel' | 'noise' | 'mergedInto'>[];
   /** Clustered document keys and, at the same positions, their cluster (0..k-1). */
   documentKeys: ArrayLike<number>;
   assignments: ArrayLike<number>;
+  /** The 2D map: how it was made, and per position (as documentKeys) x = xy[2i], y = xy[2i+1] and whether UMAP laid it out; absent: no map. */
+  projection?: { info: ClusterProjection; xy: ArrayLike<number>; sampled: ArrayLike<number> } | null;
 }
 
 /** A clustering's state change; mirrored onto its job. */
@@ -160,12 +170,13 @@ export interface ClusteringStore {
   /** The clusters of each clustering key, in key order; each list ordered by index (empty until SUCCEEDED). */
   getClusters(clusteringKeys: number[]): Promise<ClusterRow[][]>;
   /**
-   * Live documents assigned to cluster `cluster` of a clustering, ordered by document key
-   * (`afterKey` exclusive): assignments joined to the documents, so deleted ones drop out.
+   * Live documents assigned to any of `members` (a cluster and those merged into it) of a
+   * clustering, ordered by document key (`afterKey` exclusive): assignments joined to the
+   * documents, so deleted ones drop out.
    */
-  listClusterDocuments(clusteringKey: number, cluster: number, page: PageRequest): Promise<DocumentRow[]>;
+  listClusterDocuments(clusteringKey: number, members: readonly number[], page: PageRequest): Promise<DocumentRow[]>;
   /** How many live documents `listClusterDocuments` pages through. */
-  countClusterDocuments(clusteringKey: number, cluster: number): Promise<number>;
+  countClusterDocuments(clusteringKey: number, members: readonly number[]): Promise<number>;
 }
 
 /** The methods of ClusteringStore (the binder's list; the compiler keeps it complete). */

@@ -55,6 +55,8 @@ export interface ChangeLag {
 export interface MetadataPatch {
   key: number;
   set: Record<string, unknown>;
+  /** Top-level keys to remove (before `set` is merged). */
+  unset?: string[];
 }
 
 /** The documents of a store's collections, their vectors and their change log. */
@@ -91,7 +93,8 @@ export interface DocumentStore {
    */
   vectorsWithMetadata(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; metadata: Record<string, unknown> | null; vector: Float32Array }[]>;
   /**
-   * Merges `set` into the top-level metadata of live documents by key, in ONE transaction; each
+   * Removes `unset` from, then merges `set` into, the top-level metadata of live documents by key,
+   * in ONE transaction; each
    * changed document gets a new seq (so the index catch-up sees it) and a new updatedAt; text,
    * content hash and vector are unchanged. Keys that are missing, deleted or of another
    * collection are skipped. Returns how many documents were patched.

@@ -13,6 +13,7 @@ import { openError } from '../driver-error.js';
 import { migrationsDir } from '../migrations-dir.js';
 import type { Store } from '../types.js';
 import * as classifiers from './classifiers.js';
+import * as clusterReview from './cluster-review.js';
 import * as clusterings from './clusterings.js';
 import * as collections from './collections.js';
 import { LOCK_SPACE } from './db.js';
@@ -40,7 +41,7 @@ function postgresStore(pool: pg.Pool, databaseUrl: string): Store {
   return bindStore({
     name: 'postgres',
     context: drizzle({ client: pool }),
-    functions: { collections, search, clusterings, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
+    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
     /** Ends the pool after its clients finish their current queries, and the LISTEN connection. */
     async close() {
       if (closed) return;

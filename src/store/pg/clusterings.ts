@@ -16,7 +16,7 @@ import { chunk } from '../upsert-plan.js';
 import { documentColumns, type PgDb, type PgTx } from './db.js';
 import { clusterAssignments, clusterings, clusters, collections, documents, jobs } from './schema.js';
 
-/** Rows per INSERT of assignments (3 parameters each, far under PostgreSQL's 65535). */
+/** Rows per INSERT of assignments (6 parameters each, far under PostgreSQL's 65535). */
 const ASSIGNMENT_CHUNK = 5000;
 
 const clusteringColumns = { ...getTableColumns(clusterings), collectionName: collections.name };
@@ -64,7 +64,8 @@ export async function finishClustering(db: PgDb, id: string, o: ClusteringOutcom
     for (const part of chunk(assignmentRows(row.key, o), ASSIGNMENT_CHUNK)) await tx.insert(clusterAssignments).values(part);
     const now = new Date();
     await tx.update(clusterings).set({
-      status: 'SUCCEEDED', progress: 1, error: null, k: o.k, kChosenBy: o.kChosenBy, documentCount: o.documentKeys.length, quality: o.quality, updatedAt: now,
+      status: 'SUCCEEDED', progress: 1, error: null, k: o.k, kChosenBy: o.kChosenBy, documentCount: o.documentKeys.length, quality: o.quality,
+      projection: o.projection?.info ?? null, updatedAt: now,
     }).where(eq(clusterings.key, row.key));
     await tx.update(jobs).set({ status: 'SUCCEEDED', progress: 1, error: null, result: clusteringJobResult(id, o), updatedAt: now }).where(eq(jobs.id, id));
     return true;
@@ -121,17 +122,17 @@ export async function getClusters(db: PgDb, clusteringKeys: number[]): Promise<C
 }
 
 /** Store.listClusterDocuments for PostgreSQL. */
-export async function listClusterDocuments(db: PgDb, clusteringKey: number, cluster: number, page: PageRequest): Promise<DocumentRow[]> {
+export async function listClusterDocuments(db: PgDb, clusteringKey: number, members: readonly number[], page: PageRequest): Promise<DocumentRow[]> {
   return db.select(documentColumns).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster, page.afterKey))
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, members, page.afterKey))
     .orderBy(asc(clusterAssignments.documentKey)).limit(page.first);
 }
 
 /** Store.countClusterDocuments for PostgreSQL. */
-export async function countClusterDocuments(db: PgDb, clusteringKey: number, cluster: number): Promise<number> {
+export async function countClusterDocuments(db: PgDb, clusteringKey: number, members: readonly number[]): Promise<number> {
   const [row] = await db.select({ n: count() }).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster));
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, members));
   return row?.n ?? 0;
 }

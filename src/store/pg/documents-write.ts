@@ -99,7 +99,7 @@ export async function deleteDocuments(db: PgDb, collectionKey: number, ids: stri
 /** Store.patchDocumentMetadata for PostgreSQL: one transaction under the collection's writer lock, one nextval per patched document. */
 export async function patchDocumentMetadata(db: PgDb, collectionKey: number, patches: MetadataPatch[]): Promise<number> {
   if (patches.length === 0) return 0;
-  const byKey = new Map(patches.map((p) => [p.key, p.set]));
+  const byKey = new Map(patches.map((p) => [p.key, p]));
   return db.transaction(async (tx) => {
     await lockCollection(tx, collectionKey);
     const now = new Date();
@@ -110,8 +110,12 @@ export async function patchDocumentMetadata(db: PgDb, collectionKey: number, pat
         .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.key, part), isNull(documents.deletedAt)))
         .orderBy(asc(documents.key)).for('update');
       for (const { key } of live) {
+        const patch = byKey.get(key)!;
+        const kept = patch.unset?.length
+          ? sql`(coalesce(${documents.metadata}, '{}'::jsonb) - array[${sql.join(patch.unset.map((k) => sql`${k}`), sql`, `)}]::text[])`
+          : sql`coalesce(${documents.metadata}, '{}'::jsonb)`;
         const [row] = await tx.update(documents)
-          .set({ metadata: sql`coalesce(${documents.metadata}, '{}'::jsonb) || ${JSON.stringify(byKey.get(key)!)}::jsonb`, seq: NEXT_SEQ, updatedAt: now })
+          .set({ metadata: sql`${kept} || ${JSON.stringify(patch.set)}::jsonb`, seq: NEXT_SEQ, updatedAt: now })
           .where(eq(documents.key, key))
           .returning({ seq: documents.seq });
         if (row) maxSeq = Math.max(maxSeq, row.seq);

@@ -18,6 +18,7 @@ import { openError } from '../driver-error.js';
 import { migrationsDir } from '../migrations-dir.js';
 import type { Store } from '../types.js';
 import * as classifiers from './classifiers.js';
+import * as clusterReview from './cluster-review.js';
 import * as clusterings from './clusterings.js';
 import * as collections from './collections.js';
 import { sqliteConn } from './conn.js';
@@ -44,7 +45,7 @@ function sqliteStore(client: Database.Database, db: SqliteDb): Store {
   return bindStore({
     name: 'sqlite',
     context: sqliteConn(client, db),
-    functions: { collections, search, clusterings, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
+    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
     /** Closes the connection (a WAL checkpoint runs on close). */
     close() {
       if (!client.open) return;

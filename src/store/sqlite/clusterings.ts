@@ -16,7 +16,7 @@ import type { SqliteConn } from './conn.js';
 import { documentColumns, type SqliteDb } from './db.js';
 import { clusterAssignments, clusterings, clusters, collections, documents, jobs } from './schema.js';
 
-/** Rows per INSERT of assignments (3 parameters each, far under SQLite's 32766). */
+/** Rows per INSERT of assignments (6 parameters each, far under SQLite's 32766). */
 const ASSIGNMENT_CHUNK = 2000;
 
 const clusteringColumns = { ...getTableColumns(clusterings), collectionName: collections.name };
@@ -62,7 +62,8 @@ export function finishClustering({ db }: SqliteConn, id: string, o: ClusteringOu
     for (const part of chunk(assignmentRows(row.key, o), ASSIGNMENT_CHUNK)) tx.insert(clusterAssignments).values(part).run();
     const now = new Date();
     tx.update(clusterings).set({
-      status: 'SUCCEEDED', progress: 1, error: null, k: o.k, kChosenBy: o.kChosenBy, documentCount: o.documentKeys.length, quality: o.quality, updatedAt: now,
+      status: 'SUCCEEDED', progress: 1, error: null, k: o.k, kChosenBy: o.kChosenBy, documentCount: o.documentKeys.length, quality: o.quality,
+      projection: o.projection?.info ?? null, updatedAt: now,
     }).where(eq(clusterings.key, row.key)).run();
     tx.update(jobs).set({ status: 'SUCCEEDED', progress: 1, error: null, result: clusteringJobResult(id, o), updatedAt: now }).where(eq(jobs.id, id)).run();
     return true;
@@ -117,17 +118,17 @@ export function getClusters({ db }: SqliteConn, clusteringKeys: number[]): Clust
 }
 
 /** Store.listClusterDocuments for SQLite. */
-export function listClusterDocuments({ db }: SqliteConn, clusteringKey: number, cluster: number, page: PageRequest): DocumentRow[] {
+export function listClusterDocuments({ db }: SqliteConn, clusteringKey: number, members: readonly number[], page: PageRequest): DocumentRow[] {
   return db.select(documentColumns).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster, page.afterKey))
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, members, page.afterKey))
     .orderBy(asc(clusterAssignments.documentKey)).limit(page.first).all();
 }
 
 /** Store.countClusterDocuments for SQLite. */
-export function countClusterDocuments({ db }: SqliteConn, clusteringKey: number, cluster: number): number {
+export function countClusterDocuments({ db }: SqliteConn, clusteringKey: number, members: readonly number[]): number {
   return db.select({ n: count() }).from(clusterAssignments)
     .innerJoin(documents, eq(documents.key, clusterAssignments.documentKey))
-    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, cluster)).get()?.n ?? 0;
+    .where(liveClusterMembers(clusterAssignments, documents, clusteringKey, members)).get()?.n ?? 0;
 }
 

@@ -58,7 +58,7 @@ export function deleteDocuments({ writes: w }: SqliteConn, collectionKey: number
 /** Store.patchDocumentMetadata for SQLite: one IMMEDIATE transaction, one new seq per patched document. */
 export function patchDocumentMetadata({ db }: SqliteConn, collectionKey: number, patches: MetadataPatch[]): number {
   if (patches.length === 0) return 0;
-  const byKey = new Map(patches.map((p) => [p.key, p.set]));
+  const byKey = new Map(patches.map((p) => [p.key, p]));
   return db.transaction((tx) => {
     const live: { key: number; metadata: Record<string, unknown> | null }[] = [];
     for (const part of chunk([...byKey.keys()])) {
@@ -70,7 +70,10 @@ export function patchDocumentMetadata({ db }: SqliteConn, collectionKey: number,
     const first = allocateSeq(tx, live.length);
     const now = new Date();
     live.forEach((doc, i) => {
-      tx.update(documents).set({ metadata: { ...(doc.metadata ?? {}), ...byKey.get(doc.key)! }, seq: first + i, updatedAt: now })
+      const patch = byKey.get(doc.key)!;
+      const kept = { ...(doc.metadata ?? {}) };
+      for (const name of patch.unset ?? []) delete kept[name];
+      tx.update(documents).set({ metadata: { ...kept, ...patch.set }, seq: first + i, updatedAt: now })
         .where(eq(documents.key, doc.key)).run();
     });
     return live.length;
