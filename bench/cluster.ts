@@ -6,6 +6,9 @@
  *     GRAPHQL (clusterCollection with evaluateAgainst "product", polled until SUCCEEDED) vs
  *     scikit-learn KMeans(n_clusters=4, n_init=10) on the same embeddings: NMI (ratio =
  *     semhub / sklearn), ARI, the job's wall time and sklearn's fit time, the 4 cluster labels;
+ *     and the cluster map: the 10-nearest-neighbour agreement with the product type of the 2D
+ *     positions the job stored (Clustering.points) next to the same figure in the 512-d vectors
+ *     (aim >= 0.8 in 2D);
  *  2. random-lloyd / random-minibatch: 100,000 x 512 seeded Gaussian vectors, k = 20: src/ml
  *     k-means (runKmeansInWorker, as the server runs it) vs scikit-learn KMeans (lloyd, n_init=1)
  *     and MiniBatchKMeans (batch 1024, n_init=1): wall seconds (ratio = semhub / sklearn), CPU
@@ -18,9 +21,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterMetrics } from '../src/ml/cluster-metrics.js';
+import { neighbourAgreement } from '../src/ml/projection/neighbour-agreement.js';
 import { createRng } from '../src/ml/prng.js';
 import { runKmeansInWorker } from '../src/ml/kmeans/run-in-worker.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
+import { normalizeRows } from '../src/vectors.js';
 import { sha256 } from '../src/sha256.js';
 import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
@@ -33,6 +38,9 @@ const SEED = 0;
 const AMAZON_K = 4;
 const AMAZON_RESTARTS = 10;
 const RANDOM = { n: 100_000, dims: 512, k: 20, seed: 42, batch: 1024 };
+/** Neighbours of the map's agreement figure, and the issue's aim for it in 2D. */
+const MAP_K = 10;
+const MAP_AIM = 0.8;
 
 export interface BenchClusterOptions {
   json: boolean;
@@ -96,6 +104,8 @@ async function amazon(emit: Emit, peerMissing: string | null): Promise<void> {
   }
   const q = job.clustering.quality;
   log(`semhub: NMI ${q.nmi.toFixed(3)} in ${job.seconds.toFixed(1)} s; labels ${JSON.stringify(job.clustering.clusters.map((cl) => cl.label))}`);
+  const map = mapAgreement(job.clustering, vectors, dims, gold);
+  log(`map: ${MAP_K}-NN product agreement ${map.map.toFixed(3)} in 2D, ${map.vectors.toFixed(3)} in ${dims}-d`);
 
   // src/ml alone on the same rows and options, for the share of the job that is k-means.
   const t0 = performance.now();
@@ -121,12 +131,33 @@ async function amazon(emit: Emit, peerMissing: string | null): Promise<void> {
     sklearn_seconds: round(peer?.seconds, 2), sklearn_cpu_seconds: round(peer?.cpu_seconds, 2),
     labels: job.clustering.clusters.map((cl) => cl.label),
     sizes: job.clustering.clusters.map((cl) => cl.size),
+    projection: job.clustering.projection,
+    [`map_knn${MAP_K}_agreement`]: round(map.map), [`vectors_knn${MAP_K}_agreement`]: round(map.vectors), map_aim: MAP_AIM,
   });
+}
+
+/** The 10-NN product agreement of the stored 2D positions and of the (normalised) vectors. */
+function mapAgreement(c: AmazonResult, vectors: Float32Array, dims: number, gold: string[]): { map: number; vectors: number } {
+  const n = gold.length;
+  const xy = new Float32Array(2 * n);
+  const seen = new Set<number>();
+  for (const p of c.points.nodes) {
+    const i = Number(p.documentId.slice(1));
+    xy[2 * i] = p.x;
+    xy[2 * i + 1] = p.y;
+    seen.add(i);
+  }
+  if (seen.size !== n) throw new Error(`the map holds ${seen.size} of ${n} documents`);
+  const unit = vectors.slice();
+  normalizeRows(unit, dims);
+  return { map: neighbourAgreement(xy, n, 2, gold, MAP_K), vectors: neighbourAgreement(unit, n, dims, gold, MAP_K) };
 }
 
 interface AmazonResult {
   quality: { nmi: number; ari: number; vMeasure: number; silhouette: number };
   clusters: { label: string; size: number; keywords: string[] }[];
+  projection: { method: string; sampleSize: number; neighbors: number; seed: number };
+  points: { nodes: { documentId: string; x: number; y: number }[] };
 }
 
 /** clusterCollection through GraphQL, polled until SUCCEEDED; wall seconds from the mutation to the result. */
@@ -145,7 +176,8 @@ async function clusterViaGraphql(url: string): Promise<{ seconds: number; cluste
   }
   const seconds = (performance.now() - t0) / 1000;
   const done = await gql(url, `query($id: ID!) { clustering(id: $id) {
-    quality { nmi ari vMeasure silhouette } clusters { label size keywords } } }`, { id });
+    quality { nmi ari vMeasure silhouette } clusters { label size keywords }
+    projection { method sampleSize neighbors seed } points(first: 10000) { nodes { documentId x y } } } }`, { id });
   return { seconds, clustering: done.data.clustering };
 }
 
