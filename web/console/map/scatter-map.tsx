@@ -16,6 +16,27 @@ export interface ScatterMapProps {
   onPick: (index: number) => void;
 }
 
+/**
+ * Calls `onPick` with the point under a click. deck.gl's own onClick waits for its tap recognizer,
+ * which drops a click that follows the pointer's arrival by less than a few hundred milliseconds;
+ * this listens to the DOM's click instead, ignoring one that ends a drag (a pan of the map).
+ */
+function onPointClick(canvas: HTMLCanvasElement, pick: (x: number, y: number) => number, onPick: (index: number) => void): () => void {
+  let down: { x: number; y: number } | null = null;
+  const onDown = (e: PointerEvent) => void (down = { x: e.clientX, y: e.clientY });
+  const onClick = (e: MouseEvent) => {
+    const moved = down ? Math.hypot(e.clientX - down.x, e.clientY - down.y) : 0;
+    const index = moved < 4 ? pick(e.offsetX, e.offsetY) : -1;
+    if (index >= 0) onPick(index);
+  };
+  canvas.addEventListener('pointerdown', onDown);
+  canvas.addEventListener('click', onClick);
+  return () => {
+    canvas.removeEventListener('pointerdown', onDown);
+    canvas.removeEventListener('click', onClick);
+  };
+}
+
 /** The view that shows all of [-1, 1]² (where mapGeometry puts the points) in the canvas's box. */
 function fitView(canvas: HTMLCanvasElement) {
   const box = canvas.parentElement!.getBoundingClientRect();
@@ -46,14 +67,17 @@ export function ScatterMap({ points, categories, colors, highlighted, onHover, o
       controller: { doubleClickZoom: true, keyboard: true },
       pickingRadius: 4,
       onHover: (info: PickingInfo) => latest.current.onHover(info.index >= 0 ? { index: info.index, x: info.x, y: info.y } : null),
-      onClick: (info: PickingInfo) => info.index >= 0 && latest.current.onPick(info.index),
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       // A frame drawn with the current points: what the page (and its tests) read as "drawn".
       onAfterRender: () => setDrawn(latest.current.expected),
       onError: (e: Error) => setProblem(`The map could not be drawn (${e.message}): it needs WebGL2. The cluster table below has the same clusters.`),
     });
     setDeck(created);
-    return () => created.finalize();
+    const stopClicks = onPointClick(canvas.current!, (x, y) => created.pickObject({ x, y, radius: 4 })?.index ?? -1, (index) => latest.current.onPick(index));
+    return () => {
+      stopClicks();
+      created.finalize();
+    };
   }, []);
 
   const geometry = useMemo(() => mapGeometry(points, categories, colors), [points, categories, colors]);
