@@ -33,7 +33,12 @@ export class AppError extends Error {
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError('BAD_USER_INPUT', message, details);
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
-export const conflict = (message: string) => new AppError('CONFLICT', message);
+/**
+ * CONFLICT; `reason` (extensions.reason in GraphQL) tells refusals of one operation apart, for
+ * clients that act on them: MODULE_CHANGED, MIGRATION_RUNNING, SAME_MODULE, NO_MIGRATION,
+ * NO_PREVIOUS_MODULE, CLASSIFIER_STALE.
+ */
+export const conflict = (message: string, reason?: string) => new AppError('CONFLICT', message, reason ? { reason } : undefined);
 export const tooLarge = (message: string, details?: Record<string, unknown>) =>
   new AppError('TOO_LARGE', message, details);
 

@@ -74,7 +74,8 @@ export function registerServiceCollectors(registry: Registry, sources: MetricSou
     }
     return out;
   });
-  const lag = shared(() => sources.indexes.lag(MAX_COLLECTIONS));
+  // the indexes that serve (a module migration's shadow index is left out: its collection's gauges stay one series)
+  const lag = shared(async () => (await sources.indexes.lag(MAX_COLLECTIONS)).filter((l) => l.serving));
   const rates = new Map<string, RateMeter>();
 
   const encoderGauge = (name: string, help: string, value: (s: EmbedQueueStats, module: string) => number) =>

@@ -17,9 +17,11 @@ const HNSW_RANGES: Record<keyof HnswParams, [number, number]> = {
   ef: [1, 10_000],
 };
 
-/** Lifecycle hooks for what derives from a collection (its vector index). */
+/** Lifecycle hooks for what derives from a collection (its vector indexes). */
 export interface CollectionHooks {
   onDeleted?(collection: CollectionRow): Promise<void>;
+  /** The collection's module binding changed (`collection` is the new row); runs before the cache serves it. */
+  onRebound?(collection: CollectionRow): Promise<void>;
 }
 
 /** Creates, reads and deletes collections; binds each to one module version at creation. */
@@ -57,8 +59,9 @@ export class CollectionService {
 
   /**
    * The collection or null; a malformed name is BAD_USER_INPUT. Found collections are cached
-   * (immutable once created) until deleted: a delete here evicts at once, one through another
-   * process when the metadata follower hears of it (its notice, else its poll: deletedElsewhere).
+   * until deleted: a delete here evicts at once, one through another process when the metadata
+   * follower hears of it (its notice, else its poll: deletedElsewhere); a change of the module
+   * binding replaces the cached row the same way (rebound).
    * Meanwhile writes to it fail in the store; a collection re-created under the name has a new key.
    */
   async find(name: string): Promise<CollectionRow | null> {
@@ -83,8 +86,36 @@ export class CollectionService {
     const row = await this.store.getCollection(name);
     const cached = this.cache.get(name);
     if (cached && cached.key !== row?.key) await this.deletedElsewhere(cached);
+    else if (row && cached && row.bindingVersion > cached.bindingVersion) await this.rebound(row);
     else if (row && epoch === this.epoch) this.cache.set(name, row);
     return row;
+  }
+
+  /**
+   * A newer row of a collection whose module binding changed (a migration started, entered its
+   * last phase, swapped or ended; previous vectors dropped), here or elsewhere: runs the onRebound
+   * hooks (the indexes it now wants, caught up), then the cache serves it. An older row is ignored.
+   */
+  async rebound(row: CollectionRow): Promise<void> {
+    const cached = this.cache.get(row.name);
+    if (cached && (cached.key !== row.key || cached.bindingVersion >= row.bindingVersion)) return;
+    await this.hooks.onRebound?.(row);
+    const now = this.cache.get(row.name);
+    if (!now || (now.key === row.key && now.bindingVersion < row.bindingVersion)) this.cache.set(row.name, row);
+  }
+
+  /** The binding of the collection `collectionKey` changed elsewhere (a notice or the poll said so): reads it again if it is cached. */
+  async reboundElsewhere(collectionKey: number): Promise<void> {
+    const cached = [...this.cache.values()].find((c) => c.key === collectionKey);
+    if (cached) await this.current(cached.name);
+  }
+
+  /** The collection whose internal key is `key` (a classifier head's), or null: from the cache, else from the store. */
+  async byKey(key: number): Promise<CollectionRow | null> {
+    const hit = [...this.cache.values()].find((c) => c.key === key);
+    if (hit) return hit;
+    const [row] = await this.store.listCollections({ first: 1, afterKey: key - 1 });
+    return row?.key === key ? row : null;
   }
 
   /** The collections held in the cache. */

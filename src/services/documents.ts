@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { conflict } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import type { Encoder, ModuleRegistry } from '../modules/types.js';
-import type { CollectionRow, DocumentRow, DocumentWrite, PageRequest, Store } from '../store/types.js';
+import { isModuleChanged } from '../store/binding.js';
+import type { CollectionRow, DocumentRow, DocumentWrite, ModuleBinding, PageRequest, Store } from '../store/types.js';
 import { parseFilter } from './filter.js';
 import { sha256 } from '../sha256.js';
 import { checkBatch, documentIdProblem, metadataProblem, textProblem, type Limits } from './validate.js';
@@ -28,16 +29,24 @@ export interface UpsertReport {
   seq: number;
 }
 
-/** What derives from the store and must follow each committed write (the vector index). */
+/** What derives from the store and must follow each committed write (the vector index), and the collection as the store has it now. */
 export interface WriteHooks {
   /** Called after each commit to the collection. */
   afterWrite?(collection: CollectionRow): Promise<void>;
+  /** The collection read again from the store (its module binding changed under a write); null when it is gone. */
+  current?(name: string): Promise<CollectionRow | null>;
 }
+
+/** Tries of an upsert whose collection's module binding keeps changing under it (a swap, a migration's last phase). */
+const UPSERT_TRIES = 4;
 
 /**
  * Writes and reads documents. An upsert validates each item, reuses stored vectors of identical
  * texts, embeds the rest with the collection's module, then commits documents and vectors in one
- * transaction: what is acknowledged is stored with its vector.
+ * transaction: what is acknowledged is stored with its vector. During the last phase of a module
+ * migration it embeds with the migration's target too; when the binding changed since the
+ * collection was read (the store refuses the write, MODULE_CHANGED), it reads the collection
+ * again and embeds with what it says now.
  */
 export class DocumentService {
   constructor(
@@ -51,14 +60,20 @@ export class DocumentService {
    * The encoder a collection is bound to (loaded from its record first when another process loaded
    * the module: ModuleRegistry.acquire); CONFLICT when the loaded module differs.
    */
-  async encoderFor(collection: CollectionRow): Promise<Encoder> {
-    const encoder = await this.modules.acquire(collection.module.name);
+  encoderFor(collection: CollectionRow): Promise<Encoder> {
+    return this.encoderOf(collection, collection.module);
+  }
+
+  /** The encoder of `module` (the collection's bound module, a migration's target, a stale head's); CONFLICT when the loaded module of that name differs. */
+  async encoderOf(collection: CollectionRow, module: ModuleBinding): Promise<Encoder> {
+    const encoder = await this.modules.acquire(module.name);
     const { version, sha256, dims } = encoder.info;
-    if (version !== collection.module.version || sha256 !== collection.module.sha256 || dims !== collection.module.dims) {
+    if (version !== module.version || sha256 !== module.sha256 || dims !== module.dims) {
+      const needs = module.sha256 === collection.module.sha256 ? 'is bound to' : 'needs';
       throw conflict(
-        `collection "${collection.name}" is bound to ${collection.module.name}@${collection.module.version} ` +
-          `(sha256 ${collection.module.sha256.slice(0, 12)}…), but this server loaded ${encoder.info.name}@${version} ` +
-          `(sha256 ${sha256.slice(0, 12)}…); vectors of different modules never mix: re-embed into a new collection`,
+        `collection "${collection.name}" ${needs} ${module.name}@${module.version} ` +
+          `(sha256 ${module.sha256.slice(0, 12)}…), but this server loaded ${encoder.info.name}@${version} ` +
+          `(sha256 ${sha256.slice(0, 12)}…); vectors of different modules never mix: load that module under another name and migrate the collection to it`,
       );
     }
     return encoder;
@@ -85,26 +100,46 @@ export class DocumentService {
     });
     if (byId.size === 0) return { ids, errors, upserted: 0, embedded: 0, seq: 0 };
 
-    const encoder = await this.encoderFor(collection);
     const items = [...byId.entries()];
-    const cached = await this.store.vectorsByContentHash(collection.key, [...new Set(items.map(([, v]) => v.hash))]);
-    const missing = new Map<string, string>();
-    for (const [, v] of items) if (!cached.has(v.hash)) missing.set(v.hash, v.text);
-    if (missing.size > 0) {
-      const vectors = await encoder.embed([...missing.values()], { priority: 'bulk' });
-      [...missing.keys()].forEach((hash, i) => cached.set(hash, vectors[i]!));
+    const texts = new Map(items.map(([, v]) => [v.hash, v.text]));
+    let row = collection;
+    let embedded = 0;
+    for (let tries = 1; ; tries++) {
+      const target = row.migration?.dualWrite ? row.migration.target : null;
+      const [vectors, targetVectors] = await Promise.all([this.embed(row, row.module, texts), target ? this.embed(row, target, texts) : null]);
+      embedded += vectors.embedded + (targetVectors?.embedded ?? 0);
+      const writes: DocumentWrite[] = items.map(([id, v]) => ({
+        id,
+        text: v.text,
+        metadata: v.metadata,
+        contentHash: v.hash,
+        vector: vectors.byHash.get(v.hash)!,
+        ...(targetVectors ? { targetVector: targetVectors.byHash.get(v.hash)! } : {}),
+      }));
+      try {
+        const outcome = await this.store.upsertDocuments(row.key, writes, { module: row.module.sha256, target: target?.sha256 ?? null });
+        await this.hooks.afterWrite?.(row);
+        const seq = outcome.written.reduce((m, w) => Math.max(m, w.seq), 0);
+        return { ids, errors, upserted: outcome.written.length, embedded, seq };
+      } catch (e) {
+        if (!isModuleChanged(e) || !this.hooks.current || tries >= UPSERT_TRIES) throw e;
+        const now = await this.hooks.current(row.name);
+        if (now?.key !== row.key) throw notFound(`collection "${row.name}" was deleted`);
+        row = now;
+      }
     }
-    const writes: DocumentWrite[] = items.map(([id, v]) => ({
-      id,
-      text: v.text,
-      metadata: v.metadata,
-      contentHash: v.hash,
-      vector: cached.get(v.hash)!,
-    }));
-    const outcome = await this.store.upsertDocuments(collection.key, writes);
-    await this.hooks.afterWrite?.(collection);
-    const seq = outcome.written.reduce((m, w) => Math.max(m, w.seq), 0);
-    return { ids, errors, upserted: outcome.written.length, embedded: missing.size, seq };
+  }
+
+  /** Vectors of `module` for texts by content hash: the stored ones of that module reused, the others embedded (bulk). */
+  private async embed(collection: CollectionRow, module: ModuleBinding, texts: ReadonlyMap<string, string>): Promise<{ byHash: Map<string, Float32Array>; embedded: number }> {
+    const encoder = await this.encoderOf(collection, module);
+    const byHash = await this.store.vectorsByContentHash(collection.key, module.sha256, [...texts.keys()]);
+    const missing = [...texts].filter(([hash]) => !byHash.has(hash));
+    if (missing.length > 0) {
+      const vectors = await encoder.embed(missing.map(([, text]) => text), { priority: 'bulk' });
+      missing.forEach(([hash], i) => byHash.set(hash, vectors[i]!));
+    }
+    return { byHash, embedded: missing.length };
   }
 
   async delete(collection: CollectionRow, ids: string[]): Promise<number> {

@@ -5,14 +5,17 @@
  *   has a new key, so nothing of the old one is served for it;
  * - a collection created elsewhere gets its index opened here at once, so it follows the writes
  *   that come next from their notices;
+ * - a collection whose module binding changed elsewhere (a module migration started, entered its
+ *   last phase, swapped or ended) is read again: its indexes follow the binding (a migration's
+ *   shadow opened, the serving one swapped) and then the collection cache serves the new row;
  * - a module loaded elsewhere is loaded here from its record (RecordedModules).
  * Classifier heads need nothing: every lookup reads the store, and decoded weights are cached by
  * their version's key, which never changes. Documents are followed by the index manager and the
  * store's document cache.
  *
  * Woken by the store's change notices (api/changes.ts). Behind them, every `pollMs` the
- * collections held here are checked against the store's keys and unloaded module records are
- * loaded, which covers a lost LISTEN connection or a missed notice. A store without notices
+ * collections held here are checked against the store's keys and binding versions and unloaded
+ * module records are loaded, which covers a lost LISTEN connection or a missed notice. A store without notices
  * (SQLite, one process per data directory) has nobody else to follow: no poll.
  */
 import type { Logger } from '../log.js';
@@ -43,13 +46,17 @@ export class MetadataFollower {
     this.timer?.unref();
   }
 
-  /** One pass of the poll: forgets the collections held here that the store no longer has, loads unloaded module records. */
+  /** One pass of the poll: forgets the collections held here that the store no longer has, follows changed bindings, loads unloaded module records. */
   async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
-      const live = new Set(await this.deps.store.collectionKeys());
-      for (const row of this.held()) if (!live.has(row.key)) await this.forget(row);
+      const live = new Map((await this.deps.store.collectionVersions()).map((c) => [c.key, c.bindingVersion]));
+      for (const row of this.held()) {
+        const version = live.get(row.key);
+        if (version === undefined) await this.forget(row);
+        else if (version > row.bindingVersion) await this.rebound(row);
+      }
       await this.deps.modules.loadRecorded();
     } catch (e) {
       this.deps.logger.warn({ err: e }, 'metadata poll failed');
@@ -66,6 +73,9 @@ export class MetadataFollower {
   private hear(n: ChangeNotice): void {
     if (n.kind === 'module') {
       void this.deps.modules.loadRecorded();
+    } else if (n.kind === 'binding') {
+      const row = this.held().find((c) => c.key === n.collectionKey);
+      if (row && row.bindingVersion < n.version) void this.rebound(row);
     } else if (n.kind === 'collection' && n.deleted) {
       const row = this.held().find((c) => c.key === n.collectionKey);
       if (row) void this.forget(row);
@@ -76,11 +86,24 @@ export class MetadataFollower {
     }
   }
 
-  /** The collections this process holds something of: cached rows and open indexes, once each. */
+  /** The collections this process holds something of: cached rows and open indexes, once each (the older binding of the two). */
   private held(): CollectionRow[] {
     const byKey = new Map<number, CollectionRow>();
-    for (const c of [...this.deps.collections.cached(), ...this.deps.indexes.loaded()]) byKey.set(c.key, c);
+    for (const c of [...this.deps.collections.cached(), ...this.deps.indexes.loaded()]) {
+      const seen = byKey.get(c.key);
+      if (!seen || c.bindingVersion < seen.bindingVersion) byKey.set(c.key, c);
+    }
     return [...byKey.values()];
+  }
+
+  /** Reads a collection whose binding changed elsewhere again: its indexes follow, then its cached row. */
+  private async rebound(row: CollectionRow): Promise<void> {
+    try {
+      const now = await this.deps.collections.current(row.name);
+      if (now?.key === row.key) await this.deps.indexes.rebind(now);
+    } catch (e) {
+      this.deps.logger.warn({ err: e, collection: row.name }, 'following a binding change failed');
+    }
   }
 
   private forget(row: CollectionRow): Promise<void> {

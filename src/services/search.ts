@@ -1,6 +1,7 @@
-import { badInput } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
 import type { IndexHit } from '../index/types.js';
-import type { CollectionRow, DocumentRow, Metric, Store } from '../store/types.js';
+import { isModuleChanged } from '../store/binding.js';
+import type { CollectionRow, DocumentRow, Metric, ModuleBinding, Store } from '../store/types.js';
 import { parseFilter, type Filter } from './filter.js';
 import type { DocumentService } from './documents.js';
 import type { IndexManager } from './index-manager.js';
@@ -38,6 +39,15 @@ const RRF_K = 60;
 /** Candidates each ranking contributes to a hybrid fusion. */
 const FUSION_DEPTH = 100;
 
+/** Options of a batch of searches. */
+export interface SearchOptions {
+  /**
+   * The module whose vectors to search (default: the collection's bound module): a stale classifier
+   * head pinned to the module bound before a migration's swap searches the previous module's.
+   */
+  module?: ModuleBinding;
+}
+
 interface Planned {
   req: SearchRequest;
   mode: SearchMode;
@@ -50,23 +60,38 @@ interface Planned {
  * Similarity search: by text (embedded with the collection's module), by a vector, or by a stored
  * document's vector; optionally filtered by metadata, optionally fused with BM25 keyword search.
  * Batch-first: `searchMany` embeds all texts in one encoder call and sends all unfiltered
- * queries to the index in one batch.
+ * queries to the index in one batch. A batch is computed with one module throughout: its query
+ * vectors, index and stored vectors are all that module's; when the collection's binding changed
+ * under it (a module migration's swap: MODULE_CHANGED), the batch runs again on the collection
+ * as the store has it now (`current`).
  */
 export class SearchService {
   constructor(
     private readonly store: Store,
     private readonly documents: DocumentService,
     private readonly indexes: IndexManager,
+    private readonly current?: (name: string) => Promise<CollectionRow | null>,
   ) {}
 
   async search(collection: CollectionRow, req: SearchRequest): Promise<Hit[]> {
     return (await this.searchMany(collection, [req]))[0]!;
   }
 
-  async searchMany(collection: CollectionRow, reqs: SearchRequest[]): Promise<Hit[][]> {
-    const plans = reqs.map((req) => this.plan(collection, req));
-    await this.resolveVectors(collection, plans);
-    const ranked = await Promise.all(plans.map((p) => this.rank(collection, p)));
+  async searchMany(collection: CollectionRow, reqs: SearchRequest[], opts: SearchOptions = {}): Promise<Hit[][]> {
+    try {
+      return await this.run(collection, reqs, opts.module ?? collection.module, opts.module !== undefined);
+    } catch (e) {
+      if (!isModuleChanged(e) || !this.current || opts.module) throw e;
+      const now = await this.current(collection.name);
+      if (now?.key !== collection.key) throw notFound(`collection "${collection.name}" was deleted`);
+      return this.run(now, reqs, now.module, false);
+    }
+  }
+
+  private async run(collection: CollectionRow, reqs: SearchRequest[], module: ModuleBinding, pinned: boolean): Promise<Hit[][]> {
+    const plans = reqs.map((req) => this.plan(collection, module, req));
+    await this.resolveVectors(collection, module, plans);
+    const ranked = await Promise.all(plans.map((p) => this.rank(collection, module, pinned, p)));
     const keys = [...new Set(ranked.flat().map((h) => h.key))];
     const docs = new Map<number, DocumentRow>();
     (await this.store.getDocumentsByKeys(collection.key, keys)).forEach((d, i) => d && docs.set(keys[i]!, d));
@@ -78,7 +103,7 @@ export class SearchService {
     );
   }
 
-  private plan(collection: CollectionRow, req: SearchRequest): Planned {
+  private plan(collection: CollectionRow, module: ModuleBinding, req: SearchRequest): Planned {
     const given = [req.text != null, req.vector != null, req.documentId != null].filter(Boolean).length;
     if (given !== 1) throw badInput('search takes exactly one of text, vector or documentId');
     const mode = req.mode ?? 'VECTOR';
@@ -91,8 +116,8 @@ export class SearchService {
     if (req.minScore != null && !Number.isFinite(req.minScore)) throw badInput('minScore must be a finite number');
     let vector: Float32Array | null = null;
     if (req.vector != null) {
-      if (req.vector.length !== collection.module.dims) {
-        throw badInput(`vector has ${req.vector.length} dimensions; collection "${collection.name}" holds ${collection.module.dims}-d vectors of ${collection.module.name}@${collection.module.version}`);
+      if (req.vector.length !== module.dims) {
+        throw badInput(`vector has ${req.vector.length} dimensions; collection "${collection.name}" holds ${module.dims}-d vectors of ${module.name}@${module.version}`);
       }
       vector = Float32Array.from(req.vector);
       if (!vector.every(Number.isFinite)) throw badInput('vector must hold finite numbers only');
@@ -100,11 +125,11 @@ export class SearchService {
     return { req, mode, limit, filter: parseFilter(req.filter), vector };
   }
 
-  /** Fills in query vectors: all texts in one encoder call, all document ids in one store read. */
-  private async resolveVectors(collection: CollectionRow, plans: Planned[]): Promise<void> {
+  /** Fills in query vectors of `module`: all texts in one encoder call, all document ids in one store read. */
+  private async resolveVectors(collection: CollectionRow, module: ModuleBinding, plans: Planned[]): Promise<void> {
     const textPlans = plans.filter((p) => p.req.text != null && p.mode !== 'KEYWORD');
     if (textPlans.length) {
-      const vectors = await (await this.documents.encoderFor(collection)).embed(textPlans.map((p) => p.req.text!), { priority: 'interactive' });
+      const vectors = await (await this.documents.encoderOf(collection, module)).embed(textPlans.map((p) => p.req.text!), { priority: 'interactive' });
       textPlans.forEach((p, i) => (p.vector = vectors[i]!));
     }
     const idPlans = plans.filter((p) => p.req.documentId != null);
@@ -112,15 +137,18 @@ export class SearchService {
       const docs = await this.store.getDocumentsByIds(collection.key, idPlans.map((p) => p.req.documentId!));
       const missing = idPlans.findIndex((_, i) => !docs[i]);
       if (missing >= 0) throw badInput(`document "${idPlans[missing]!.req.documentId}" does not exist in collection "${collection.name}"`);
-      const vectors = await this.store.getVectorsByKeys(collection.key, docs.map((d) => d!.key));
+      const vectors = await this.store.getVectorsByKeys(collection.key, module.sha256, docs.map((d) => d!.key));
+      // a document written since the swap has no vector of the previous module a pinned search asks for
+      const without = idPlans.findIndex((_, i) => !vectors[i]);
+      if (without >= 0) throw badInput(`document "${idPlans[without]!.req.documentId}" has no vector of ${module.name}@${module.version}`);
       idPlans.forEach((p, i) => (p.vector = vectors[i]!));
     }
     for (const p of plans) if (p.vector && collection.metric !== 'l2') p.vector = normalize(p.vector);
   }
 
-  private async rank(collection: CollectionRow, p: Planned): Promise<{ key: number; score: number; distance: number }[]> {
+  private async rank(collection: CollectionRow, module: ModuleBinding, pinned: boolean, p: Planned): Promise<{ key: number; score: number; distance: number }[]> {
     const depth = p.mode === 'HYBRID' ? Math.max(FUSION_DEPTH, p.limit) : p.limit;
-    const vectorHits = p.mode === 'KEYWORD' ? [] : await this.vectorSearch(collection, p, depth);
+    const vectorHits = p.mode === 'KEYWORD' ? [] : await this.vectorSearch(collection, module, pinned, p, depth);
     if (p.mode === 'VECTOR') return vectorHits.map((h) => ({ key: h.key, ...scored(collection.metric, h) }));
     const keywordHits = await this.store.keywordSearch(collection.key, p.req.text!, depth, p.filter);
     if (p.mode === 'KEYWORD') return withDistance(keywordHits);
@@ -130,20 +158,20 @@ export class SearchService {
     // vector ranking did not reach exactly, from their stored vectors.
     const seen = new Set(vectorHits.map((h) => h.key));
     const unseen = keywordHits.filter((h) => !seen.has(h.key)).map((h) => h.key);
-    const rows = unseen.length ? await this.store.getVectorsByKeys(collection.key, unseen) : [];
+    const rows = unseen.length ? await this.store.getVectorsByKeys(collection.key, module.sha256, unseen) : [];
     const extra = exactTopK(collection.metric, p.vector!, unseen, rows, unseen.length);
     const vectorScores = [...vectorHits, ...extra].map((h) => ({ key: h.key, score: scored(collection.metric, h).score }));
     return withDistance(relativeScoreFusion(vectorScores, keywordHits, alpha));
   }
 
   /** kNN for one query: exact over the stored vectors of a selective filter, else HNSW with the filter inside. */
-  private async vectorSearch(collection: CollectionRow, p: Planned, k: number): Promise<IndexHit[]> {
-    const index = await this.indexes.get(collection);
+  private async vectorSearch(collection: CollectionRow, module: ModuleBinding, pinned: boolean, p: Planned, k: number): Promise<IndexHit[]> {
+    const index = await this.indexes.get(collection, module, { previous: pinned });
     if (!p.filter) return (await index.search([p.vector!], k, { ef: p.req.ef ?? undefined }))[0]!;
     const allow = await this.store.documentKeys(collection.key, p.filter);
     if (allow.length === 0) return [];
     if (allow.length <= EXACT_FILTER_MAX) {
-      const rows = await this.store.getVectorsByKeys(collection.key, Array.from(allow));
+      const rows = await this.store.getVectorsByKeys(collection.key, module.sha256, Array.from(allow));
       return exactTopK(collection.metric, p.vector!, allow, rows, k);
     }
     // The rarer the matches, the wider the graph search must look to find k of them.

@@ -51,18 +51,20 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
   const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger, undefined, config.indexPollMs);
   const documents = new DocumentService(store, modules, config.limits, {
     afterWrite: (collection) => indexes.sync(collection),
+    current: (name) => collections.current(name),
   });
   const clustering = new ClusteringService(store, logger);
-  const search = new SearchService(store, documents, indexes);
+  const search = new SearchService(store, documents, indexes, (name) => collections.current(name));
   const classification = new ClassificationService({
     store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection),
   });
-  const collections = new CollectionService(store, modules, {
+  const collections: CollectionService = new CollectionService(store, modules, {
     onDeleted: async (c) => {
       clustering.cancelCollection(c);
       classification.cancelCollection(c);
       await indexes.drop(c);
     },
+    onRebound: (c) => indexes.rebind(c),
   });
   const follower = new MetadataFollower({ store, collections, indexes, modules, logger }, config.indexPollMs);
   return {

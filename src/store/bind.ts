@@ -13,6 +13,7 @@ import { CLUSTERING_METHODS } from './api/clusterings.js';
 import { COLLECTION_METHODS } from './api/collections.js';
 import { DOCUMENT_METHODS } from './api/documents.js';
 import { JOB_METHODS } from './api/jobs.js';
+import { MODULE_MIGRATION_METHODS } from './api/module-migration.js';
 import { MODULE_METHODS } from './api/modules.js';
 import { SEARCH_METHODS } from './api/search.js';
 import { guard } from './driver-error.js';
@@ -64,6 +65,7 @@ export function bindStore<C>(d: Dialect<C>): Store {
     ...bind(context, functions.classifiers, CLASSIFIER_METHODS),
     ...bind(context, functions.jobs, JOB_METHODS),
     ...bind(context, functions.modules, MODULE_METHODS),
+    ...bind(context, functions.moduleMigration, MODULE_MIGRATION_METHODS),
     close: () => guard('close', () => d.close()),
     ...(d.onChange ? { onChange: d.onChange } : {}),
   };

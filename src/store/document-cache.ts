@@ -25,7 +25,7 @@ const READS = new Set<string>([
   'listDocuments', 'countDocuments', 'countDeleted', 'vectorsByContentHash', 'vectors', 'changesSince', 'maxSeq', 'changeLag',
   'getVectorsByKeys', 'documentKeys', 'keywordSearch', 'getJob', 'getClustering', 'listClusterings', 'countClusterings', 'getClusters', 'listClusterDocuments',
   'countClusterDocuments', 'listClusterPoints', 'countClusterPoints', 'vectorsWithMetadata', 'getClassifier', 'listClassifiers', 'classifierVersions', 'getClassifierWeights',
-  'listModules', 'onChange',
+  'listModules', 'onChange', 'collectionVersions', 'staleDocuments', 'countStale',
 ]);
 
 /** Rows kept by default: a few tens of MB for short documents. */

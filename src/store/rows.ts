@@ -7,6 +7,7 @@ import type {
   ClusterPointRow, ClusterReviewPatch, ClusteringOutcome, ClusteringParams, ClusteringPatch, ClusteringQuality, ClusteringRow, ClusterProjection, ClusterRow, CollectionRow, DocumentRow, JobRow, JobStatus, Metric,
   NewCollection, NewJob,
 } from './types.js';
+import type { MigrationState, ModuleBinding } from './types.js';
 
 /** A `collections` row as drizzle selects it. */
 export interface CollectionRecord {
@@ -21,10 +22,13 @@ export interface CollectionRecord {
   hnswEfConstruction: number;
   hnswEf: number;
   createdAt: Date;
+  previousModule: ModuleBinding | null;
+  migration: MigrationState | null;
+  bindingVersion: number;
 }
 
 /** The `collections` insert values for `c`. */
-export function collectionValues(c: NewCollection, now: Date): Omit<CollectionRecord, 'key'> {
+export function collectionValues(c: NewCollection, now: Date): Omit<CollectionRecord, 'key' | 'previousModule' | 'migration' | 'bindingVersion'> {
   return {
     name: c.name,
     moduleName: c.module.name,
@@ -48,6 +52,9 @@ export function toCollectionRow(r: CollectionRecord): CollectionRow {
     metric: r.metric,
     hnsw: { m: r.hnswM, efConstruction: r.hnswEfConstruction, ef: r.hnswEf },
     createdAt: r.createdAt,
+    previousModule: r.previousModule ?? null,
+    migration: r.migration ?? null,
+    bindingVersion: r.bindingVersion,
   };
 }
 
@@ -89,7 +96,7 @@ export interface ClusteringRecord extends Omit<ClusteringRow, 'filter' | 'qualit
 
 /** A ClusteringRow from a joined `clusterings` record. */
 export function toClusteringRow(r: ClusteringRecord): ClusteringRow {
-  return { ...r, filter: r.filter ?? null, quality: r.quality ?? null, projection: r.projection ?? null };
+  return { ...r, filter: r.filter ?? null, quality: r.quality ?? null, projection: r.projection ?? null, module: r.module ?? null };
 }
 
 /** The params of a clustering's job, named like the clusterCollection arguments. */
@@ -97,13 +104,16 @@ export function clusteringJobParams(p: ClusteringParams): Record<string, unknown
   return { k: p.kRequested, seed: p.seed, restarts: p.restarts, filter: p.filter ?? null, evaluateAgainst: p.evaluateAgainst };
 }
 
+/** The fields among `keys` that `patch` gives (leaves out the undefined ones). */
+function givenFields<T extends object, K extends keyof T>(patch: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (patch[k] !== undefined) out[k] = patch[k];
+  return out;
+}
+
 /** The part of a clustering patch its job mirrors. */
 export function jobPatchOf(patch: ClusteringPatch): Partial<Pick<JobRow, 'status' | 'progress' | 'error'>> {
-  const out: Partial<Pick<JobRow, 'status' | 'progress' | 'error'>> = {};
-  if (patch.status !== undefined) out.status = patch.status;
-  if (patch.progress !== undefined) out.progress = patch.progress;
-  if (patch.error !== undefined) out.error = patch.error;
-  return out;
+  return givenFields(patch, ['status', 'progress', 'error']);
 }
 
 /** The result a finished clustering's job reports: where to read it, k and the cluster sizes. */
@@ -167,11 +177,7 @@ export function checkOutcome(o: ClusteringOutcome): void {
 
 /** The columns a cluster review patch sets (only those it gives). */
 export function reviewValues(p: ClusterReviewPatch): Partial<Pick<ClusterRow, 'reviewedLabel' | 'noise' | 'mergedInto'>> {
-  const out: Partial<Pick<ClusterRow, 'reviewedLabel' | 'noise' | 'mergedInto'>> = {};
-  if (p.reviewedLabel !== undefined) out.reviewedLabel = p.reviewedLabel;
-  if (p.noise !== undefined) out.noise = p.noise;
-  if (p.mergedInto !== undefined) out.mergedInto = p.mergedInto;
-  return out;
+  return givenFields(p, ['reviewedLabel', 'noise', 'mergedInto']);
 }
 
 /** The select shape of a ClusterPointRow in either dialect: an assignment joined to its document's id. */

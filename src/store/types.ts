@@ -12,6 +12,7 @@ import type { ClusteringStore } from './api/clusterings.js';
 import type { CollectionStore } from './api/collections.js';
 import type { DocumentStore } from './api/documents.js';
 import type { JobStore } from './api/jobs.js';
+import type { ModuleMigrationStore } from './api/module-migration.js';
 import type { ModuleStore } from './api/modules.js';
 import type { SearchStore } from './api/search.js';
 
@@ -22,6 +23,7 @@ export type * from './api/clusterings.js';
 export type * from './api/collections.js';
 export type * from './api/documents.js';
 export type * from './api/jobs.js';
+export type * from './api/module-migration.js';
 export type * from './api/modules.js';
 export type * from './api/search.js';
 
@@ -35,10 +37,12 @@ export interface Capabilities {
   classifiers: ClassifierStore;
   jobs: JobStore;
   modules: ModuleStore;
+  moduleMigration: ModuleMigrationStore;
 }
 
 /** Every capability on one connection (pool) of one dialect: what services use. */
-export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClusterReviewStore, ClassifierStore, JobStore, ModuleStore {
+export interface Store extends CollectionStore, DocumentStore, SearchStore, ClusteringStore, ClusterReviewStore, ClassifierStore, JobStore, ModuleStore,
+  ModuleMigrationStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Releases the connection (pool); idempotent. */
   close(): Promise<void>;

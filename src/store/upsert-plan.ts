@@ -19,6 +19,15 @@ export interface WrittenRow {
   seq: number;
 }
 
+/** A vector to store: its document, module, seq, the content hash it was embedded from, and its value. */
+export interface VectorRow {
+  key: number;
+  module: string;
+  seq: number;
+  contentHash: string;
+  vector: Float32Array;
+}
+
 /**
  * Keys per statement of a read by key list (getVectorsByKeys): far under both bound-parameter
  * limits, and one statement covers the exact-search allow-list of search.ts (EXACT_FILTER_MAX).
@@ -56,17 +65,35 @@ function storableJson(v: unknown): boolean {
 }
 
 /**
- * Checks each write before any SQL runs: vector length equals the collection's dims (a caller
- * bug: invariant), and text and metadata hold no NUL or unpaired surrogate (BAD_USER_INPUT).
+ * Checks each write before any SQL runs: vector length equals the collection's dims, and the
+ * target vector's the migration target's when `targetDims` is given (a caller bug: invariant), and
+ * text and metadata hold no NUL or unpaired surrogate (BAD_USER_INPUT).
  */
-export function checkWrites(docs: readonly DocumentWrite[], dims: number): void {
+export function checkWrites(docs: readonly DocumentWrite[], dims: number, targetDims: number | null = null): void {
   for (const d of docs) {
     invariant(d.vector instanceof Float32Array && d.vector.length === dims,
       `vector of document "${d.id.slice(0, 80)}" has ${d.vector?.length} dims, the collection has ${dims}`);
+    invariant(targetDims === null || (d.targetVector instanceof Float32Array && d.targetVector.length === targetDims),
+      `target vector of document "${d.id.slice(0, 80)}" has ${d.targetVector?.length} dims, the migration target has ${targetDims}`);
     if (UNSTORABLE.test(d.text) || !storableJson(d.metadata)) {
       throw badInput(`document "${d.id.slice(0, 80)}": text and metadata must not contain NUL (\\u0000) or unpaired surrogates`);
     }
   }
+}
+
+/**
+ * The vector rows of written documents: each one's vector of `module` and, with `target`, its
+ * target vector, at the document's seq and content hash.
+ */
+export function vectorRows(
+  winners: readonly DocumentWrite[], written: ReadonlyMap<string, WrittenRow>, module: string, target: string | null,
+): VectorRow[] {
+  const rows = winners.map((d) => {
+    const { key, seq } = written.get(d.id)!;
+    return { key, module, seq, contentHash: d.contentHash, vector: d.vector };
+  });
+  if (target === null) return rows;
+  return [...rows, ...winners.map((d, i) => ({ ...rows[i]!, module: target, vector: d.targetVector! }))];
 }
 
 /** Deep equality of two JSON values; object key order does not matter. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleRegistry } from '../../src/modules/types.js';
 import { CollectionService, HNSW_DEFAULTS } from '../../src/services/collections.js';
+import { indexFileName } from '../../src/services/index-files.js';
 import type { Services } from '../../src/services/services.js';
 import { failure, loadModules, openServices, tempDataDir } from './support.js';
 
@@ -87,8 +88,9 @@ describe('collection service', () => {
     await services.documents.upsert(c, [{ id: 'a', text: 'A short review of a kettle.' }]);
     await services.indexes.saveAll();
     const indexDir = path.join(data.dir, 'indexes');
-    const files = () => readdirSync(indexDir).filter((f) => f.startsWith(`collection-${c.key}.`));
-    expect(files().sort()).toEqual([`collection-${c.key}.hnsw`, `collection-${c.key}.meta.json`]);
+    const name = indexFileName(c.key, c.module.sha256);
+    const files = () => readdirSync(indexDir).filter((f) => f.startsWith(`collection-${c.key}-`));
+    expect(files().sort()).toEqual([`${name}.hnsw`, `${name}.meta.json`]);
 
     expect(await services.collections.delete('doomed')).toBe(true);
     expect(await services.collections.find('doomed')).toBeNull();

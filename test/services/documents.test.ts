@@ -44,7 +44,7 @@ function recording(registry: ModuleRegistry): ModuleRegistry {
 const fresh = async (name: string) => services.collections.create({ name });
 const vectorOf = async (c: CollectionRow, id: string) => {
   const [doc] = await services.documents.getByIds(c, [id]);
-  const [vector] = await services.store.getVectorsByKeys(c.key, [doc!.key]);
+  const [vector] = await services.store.getVectorsByKeys(c.key, c.module.sha256, [doc!.key]);
   return vector!;
 };
 

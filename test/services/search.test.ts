@@ -82,7 +82,7 @@ describe('search service', () => {
     expect(byDocument[0]!.document.id).toBe('travel-3');
     expect(byDocument[0]!.score).toBeCloseTo(1, 5);
     const [doc] = await services.documents.getByIds(reviews, ['travel-3']);
-    const [vector] = await services.store.getVectorsByKeys(reviews.key, [doc!.key]);
+    const [vector] = await services.store.getVectorsByKeys(reviews.key, reviews.module.sha256, [doc!.key]);
     expect(ids(await search({ vector: Array.from(vector!), limit: 5 }))).toEqual(ids(byDocument));
   });
 

@@ -12,8 +12,9 @@ import { documentTests } from './suite-documents.js';
 import { filterTests } from './suite-filters.js';
 import { guardTests } from './suite-guard.js';
 import { jobLeaseTests } from './suite-jobs.js';
+import { moduleMigrationTests } from './suite-module-migration.js';
 import { searchTests } from './suite-search.js';
-import { bytesOf, doc, newCollection, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
+import { bytesOf, doc, MODULE_SHA, newCollection, uniqueName, vectorFor, type SuiteContext } from './suite-support.js';
 
 /** Registers the whole suite for the dialect `name`. */
 export function repositoryTests(name: string, open: () => Promise<Store>): void {
@@ -91,8 +92,8 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
         expect(await store.getCollection(c.name)).toBeNull();
         expect(await store.countDocuments(c.key)).toBe(0);
         expect(await store.countDeleted(c.key)).toBe(0);
-        expect(await store.changesSince(c.key, 0, 10)).toEqual([]);
-        expect((await store.vectorsByContentHash(c.key, ['h:text of a'])).size).toBe(0);
+        expect(await store.changesSince(c.key, MODULE_SHA, 0, 10)).toEqual([]);
+        expect((await store.vectorsByContentHash(c.key, MODULE_SHA, ['h:text of a'])).size).toBe(0);
         expect(await store.deleteCollection(c.name)).toBe(false);
         const again = await newCollection(store, c.name);
         expect(again.key).not.toBe(c.key);
@@ -131,6 +132,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
     clusterReviewTests(ctx);
     classifierTests(ctx);
     jobLeaseTests(ctx);
+    moduleMigrationTests(ctx);
 
     describe('jobs', () => {
       it('creates, updates and reads jobs', async () => {
@@ -164,7 +166,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
           }
         }));
         expect(await store.countDocuments(c.key)).toBe(callers * perCaller + 1);
-        const changes = await store.changesSince(c.key, 0, 10_000);
+        const changes = await store.changesSince(c.key, MODULE_SHA, 0, 10_000);
         expect(changes).toHaveLength(callers * perCaller + 1);
         const seqs = changes.map((ch) => ch.seq);
         expect(new Set(seqs).size).toBe(seqs.length);
@@ -190,7 +192,7 @@ export function repositoryTests(name: string, open: () => Promise<Store>): void 
           expect(await second.countDocuments(c.key)).toBe(2);
           expect(await second.countDeleted(c.key)).toBe(1);
           expect(await second.maxSeq(c.key)).toBe(seq);
-          const [v] = await second.vectors(c.key, null, { first: 1 });
+          const [v] = await second.vectors(c.key, MODULE_SHA, null, { first: 1 });
           expect(bytesOf(v!.vector)).toEqual(bytesOf(vectorFor(9)));
           expect(await second.getJob(jobId)).toMatchObject({ params: { k: 2 } });
           const [next] = (await second.upsertDocuments(c.key, [doc('d')])).written;

@@ -1,6 +1,6 @@
 /** The document part of the store suite: upserts, deletes, reads, vectors, changes. */
 import { describe, expect, it } from 'vitest';
-import { bytesOf, doc, DIMS, vectorFor, type SuiteContext } from './suite-support.js';
+import { bytesOf, DIMS, doc, MODULE_SHA, vectorFor, type SuiteContext } from './suite-support.js';
 
 /** Registers the document tests. */
 export function documentTests(ctx: SuiteContext): void {
@@ -75,7 +75,7 @@ export function documentTests(ctx: SuiteContext): void {
       expect(after).toMatchObject({ key: first!.key, text: 'v2', metadata: null, contentHash: 'h:v2', seq: second!.seq, deletedAt: null });
       expect(after!.createdAt.getTime()).toBe(before!.createdAt.getTime());
       expect(after!.updatedAt.getTime()).toBeGreaterThan(before!.updatedAt.getTime());
-      expect(bytesOf((await ctx.store().getVectorsByKeys(c.key, [first!.key]))[0]!)).toEqual(bytesOf(doc('a', 'v2').vector));
+      expect(bytesOf((await ctx.store().getVectorsByKeys(c.key, MODULE_SHA, [first!.key]))[0]!)).toEqual(bytesOf(doc('a', 'v2').vector));
     });
 
     it('writes nothing of a call that fails inside its transaction, keyword index included', async () => {
@@ -166,13 +166,13 @@ export function documentTests(ctx: SuiteContext): void {
         expect(got!.buffer.byteLength).toBe(4 * DIMS);
         expect(bytesOf(got!)).toEqual(bytesOf(want));
       };
-      const listed = await ctx.store().vectors(c.key, null, { first: 10 });
+      const listed = await ctx.store().vectors(c.key, MODULE_SHA, null, { first: 10 });
       check(listed[0]!.vector, vecs[0]!);
       check(listed[1]!.vector, view);
-      const byHash = await ctx.store().vectorsByContentHash(c.key, ['h:t0', 'h:t1', 'h:none']);
+      const byHash = await ctx.store().vectorsByContentHash(c.key, MODULE_SHA, ['h:t0', 'h:t1', 'h:none']);
       expect([...byHash.keys()].sort()).toEqual(['h:t0', 'h:t1']);
       check(byHash.get('h:t1'), view);
-      const changes = await ctx.store().changesSince(c.key, 0, 10);
+      const changes = await ctx.store().changesSince(c.key, MODULE_SHA, 0, 10);
       check(changes.find((ch) => ch.key === out.written[0]!.key)!.vector, vecs[0]!);
     });
 
@@ -180,12 +180,12 @@ export function documentTests(ctx: SuiteContext): void {
       const c = await ctx.collection('hash');
       await ctx.store().upsertDocuments(c.key, [doc('a', 'shared', null, vectorFor(1)), doc('b', 'shared', null, vectorFor(1)), doc('c', 'lonely', null, vectorFor(2))]);
       await ctx.store().deleteDocuments(c.key, ['c']);
-      const got = await ctx.store().vectorsByContentHash(c.key, ['h:shared', 'h:lonely', 'h:missing', 'h:shared']);
+      const got = await ctx.store().vectorsByContentHash(c.key, MODULE_SHA, ['h:shared', 'h:lonely', 'h:missing', 'h:shared']);
       expect(bytesOf(got.get('h:shared')!)).toEqual(bytesOf(vectorFor(1)));
       expect(bytesOf(got.get('h:lonely')!)).toEqual(bytesOf(vectorFor(2)));
       expect(got.has('h:missing')).toBe(false);
       const other = await ctx.collection('hash-other');
-      expect((await ctx.store().vectorsByContentHash(other.key, ['h:shared'])).size).toBe(0);
+      expect((await ctx.store().vectorsByContentHash(other.key, MODULE_SHA, ['h:shared'])).size).toBe(0);
     });
 
     it('lists live vectors by key with keyset pages', async () => {
@@ -193,8 +193,8 @@ export function documentTests(ctx: SuiteContext): void {
       const out = await ctx.store().upsertDocuments(c.key, [1, 2, 3, 4].map((i) => doc(`v${i}`, `t${i}`, { i }, vectorFor(i))));
       await ctx.store().deleteDocuments(c.key, ['v2']);
       const keys = out.written.map((w) => w.key);
-      const p1 = await ctx.store().vectors(c.key, null, { first: 2 });
-      const p2 = await ctx.store().vectors(c.key, null, { first: 2, afterKey: p1[1]!.key });
+      const p1 = await ctx.store().vectors(c.key, MODULE_SHA, null, { first: 2 });
+      const p2 = await ctx.store().vectors(c.key, MODULE_SHA, null, { first: 2, afterKey: p1[1]!.key });
       expect([...p1, ...p2].map((v) => v.key)).toEqual([keys[0], keys[2], keys[3]]);
       expect(bytesOf(p1[1]!.vector)).toEqual(bytesOf(vectorFor(3)));
       expect(bytesOf(p2[0]!.vector)).toEqual(bytesOf(vectorFor(4)));
@@ -203,22 +203,22 @@ export function documentTests(ctx: SuiteContext): void {
     it('reports changes in seq order, deletions without vectors, and the max seq', async () => {
       const c = await ctx.collection('changes');
       expect(await ctx.store().maxSeq(c.key)).toBe(0);
-      expect(await ctx.store().changesSince(c.key, 0, 10)).toEqual([]);
+      expect(await ctx.store().changesSince(c.key, MODULE_SHA, 0, 10)).toEqual([]);
       const w1 = (await ctx.store().upsertDocuments(c.key, [doc('a'), doc('b')])).written;
       const other = await ctx.collection('changes-other');
       await ctx.store().upsertDocuments(other.key, [doc('x')]);
       await ctx.store().deleteDocuments(c.key, ['a']);
       const [b2] = (await ctx.store().upsertDocuments(c.key, [doc('b', 'b again')])).written;
-      const all = await ctx.store().changesSince(c.key, 0, 100);
+      const all = await ctx.store().changesSince(c.key, MODULE_SHA, 0, 100);
       expect(all.map((ch) => [ch.key, ch.deleted])).toEqual([[w1[0]!.key, true], [w1[1]!.key, false]]);
       expect(all[0]!.vector).toBeNull();
       expect(bytesOf(all[1]!.vector!)).toEqual(bytesOf(doc('b', 'b again').vector));
       expect(all[0]!.seq).toBeLessThan(all[1]!.seq);
       expect(all[1]!.seq).toBe(b2!.seq);
       expect(await ctx.store().maxSeq(c.key)).toBe(b2!.seq);
-      expect(await ctx.store().changesSince(c.key, all[0]!.seq, 100)).toHaveLength(1);
-      expect(await ctx.store().changesSince(c.key, 0, 1)).toHaveLength(1);
-      expect(await ctx.store().changesSince(c.key, b2!.seq, 100)).toEqual([]);
+      expect(await ctx.store().changesSince(c.key, MODULE_SHA, all[0]!.seq, 100)).toHaveLength(1);
+      expect(await ctx.store().changesSince(c.key, MODULE_SHA, 0, 1)).toHaveLength(1);
+      expect(await ctx.store().changesSince(c.key, MODULE_SHA, b2!.seq, 100)).toEqual([]);
       // seq is store-wide: the other collection's write sits between.
       expect(await ctx.store().maxSeq(other.key)).toBeGreaterThan(w1[1]!.seq);
       expect(await ctx.store().maxSeq(other.key)).toBeLessThan(b2!.seq);
@@ -226,19 +226,19 @@ export function documentTests(ctx: SuiteContext): void {
 
     it('says how far a reader of the change log is behind: newest seq, changed documents, oldest change', async () => {
       const c = await ctx.collection('lag');
-      expect(await ctx.store().changeLag(c.key, 0)).toEqual({ storeSeq: 0, behind: 0, oldestAt: null });
+      expect(await ctx.store().changeLag(c.key, MODULE_SHA, 0)).toEqual({ storeSeq: 0, behind: 0, oldestAt: null });
       const before = Date.now();
       const [a] = (await ctx.store().upsertDocuments(c.key, [doc('a'), doc('b'), doc('c')])).written;
       await ctx.store().deleteDocuments(c.key, ['b']);
       await ctx.store().upsertDocuments(c.key, [doc('c', 'c again')]);
       const top = await ctx.store().maxSeq(c.key);
-      const all = await ctx.store().changeLag(c.key, 0);
+      const all = await ctx.store().changeLag(c.key, MODULE_SHA, 0);
       // a document written twice is one change to apply: its row carries its latest write
       expect(all).toMatchObject({ storeSeq: top, behind: 3 });
       expect(all.oldestAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
       expect(all.oldestAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-      expect(await ctx.store().changeLag(c.key, a!.seq)).toMatchObject({ storeSeq: top, behind: 2 });
-      expect(await ctx.store().changeLag(c.key, top)).toEqual({ storeSeq: top, behind: 0, oldestAt: null });
+      expect(await ctx.store().changeLag(c.key, MODULE_SHA, a!.seq)).toMatchObject({ storeSeq: top, behind: 2 });
+      expect(await ctx.store().changeLag(c.key, MODULE_SHA, top)).toEqual({ storeSeq: top, behind: 0, oldestAt: null });
     });
 
     it('rejects NUL characters with BAD_USER_INPUT and writes nothing', async () => {

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matches, parseFilter } from '../../src/services/filter.js';
 import type { CollectionRow } from '../../src/store/types.js';
-import { doc, type SuiteContext } from './suite-support.js';
+import { doc, MODULE_SHA, type SuiteContext } from './suite-support.js';
 
 /** Metadata chosen to trip every type and path rule of the filter language. */
 export const METADATA: (Record<string, unknown> | null)[] = [
@@ -77,7 +77,7 @@ export function filterTests(ctx: SuiteContext): void {
       const docs = await store.listDocuments(coll.key, filter, { first: 100 });
       expect(docs.map((d) => d.id)).toEqual(expected);
       expect(await store.countDocuments(coll.key, filter)).toBe(expected.length);
-      const vecs = await store.vectors(coll.key, filter, { first: 100 });
+      const vecs = await store.vectors(coll.key, MODULE_SHA, filter, { first: 100 });
       const expectedKeys = expected.map((id) => keyOf.get(Number(id.slice(1)))!);
       expect(vecs.map((v) => v.key)).toEqual(expectedKeys);
       expect(Array.from(await store.documentKeys(coll.key, filter))).toEqual(expectedKeys);

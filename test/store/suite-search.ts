@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Filter } from '../../src/services/filter.js';
 import type { CollectionRow } from '../../src/store/types.js';
 import { KEY_CHUNK } from '../../src/store/upsert-plan.js';
-import { bytesOf, doc, vectorFor, type SuiteContext } from './suite-support.js';
+import { bytesOf, doc, MODULE_SHA, vectorFor, type SuiteContext } from './suite-support.js';
 
 /** Filler words no test searches for: they give BM25 a realistic collection size. */
 const FILLER = ['meadow', 'harbor', 'lantern', 'granite', 'orchard', 'compass', 'velvet', 'tundra'];
@@ -32,12 +32,12 @@ export function searchTests(ctx: SuiteContext): void {
       const [foreign] = (await ctx.store().upsertDocuments(other.key, [doc('x', 'x', null, vectorFor(9))])).written;
       await ctx.store().deleteDocuments(c.key, ['v2']);
       const [k1, k2, k3] = out.written.map((w) => w.key);
-      const got = await ctx.store().getVectorsByKeys(c.key, [k3!, 999_999_999, k1!, k2!, foreign!.key, k3!]);
+      const got = await ctx.store().getVectorsByKeys(c.key, MODULE_SHA, [k3!, 999_999_999, k1!, k2!, foreign!.key, k3!]);
       expect(got.map((v) => (v ? bytesOf(v) : null))).toEqual([
         bytesOf(vectorFor(3)), null, bytesOf(vectorFor(1)), null, null, bytesOf(vectorFor(3)),
       ]);
       expect(got[0]).toBeInstanceOf(Float32Array);
-      expect(await ctx.store().getVectorsByKeys(c.key, [])).toEqual([]);
+      expect(await ctx.store().getVectorsByKeys(c.key, MODULE_SHA, [])).toEqual([]);
     });
 
     it('reads more vectors by key than one statement may bind', async () => {
@@ -45,7 +45,7 @@ export function searchTests(ctx: SuiteContext): void {
       const n = KEY_CHUNK + 300;
       const out = await ctx.store().upsertDocuments(c.key, Array.from({ length: n }, (_, i) => doc(`m${i}`, `m${i}`, null, vectorFor(i))));
       const keys = out.written.map((w) => w.key).reverse();
-      const got = await ctx.store().getVectorsByKeys(c.key, [...keys, -1]);
+      const got = await ctx.store().getVectorsByKeys(c.key, MODULE_SHA, [...keys, -1]);
       expect(got).toHaveLength(n + 1);
       expect(got[n]).toBeNull();
       expect(got.slice(0, n).every((v, i) => v instanceof Float32Array && bytesOf(v).join() === bytesOf(vectorFor(n - 1 - i)).join())).toBe(true);

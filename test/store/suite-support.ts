@@ -4,6 +4,9 @@ import type { CollectionRow, DocumentWrite, Store } from '../../src/store/types.
 /** Dimensions of the test collections. */
 export const DIMS = 4;
 
+/** The sha256 of the module the test collections are bound to (their vectors are that module's). */
+export const MODULE_SHA = 'ab'.repeat(32);
+
 /** What the parts of the suite share: the open store and a way to open more. */
 export interface SuiteContext {
   /** The store opened in beforeAll. */
@@ -40,7 +43,7 @@ export function bytesOf(v: Float32Array): number[] {
 export function newCollection(store: Store, name: string): Promise<CollectionRow> {
   return store.createCollection({
     name,
-    module: { name: 'use-lite', version: '1.0.0', sha256: 'ab'.repeat(32), dims: DIMS },
+    module: { name: 'use-lite', version: '1.0.0', sha256: MODULE_SHA, dims: DIMS },
     metric: 'cosine',
     hnsw: { m: 16, efConstruction: 200, ef: 64 },
   });

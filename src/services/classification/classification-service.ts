@@ -16,6 +16,7 @@ import { MatrixPool } from './matrix-pool.js';
 import { validationMetrics } from './metrics.js';
 import { DNN_FIXED, checkClassifierName, dnnBatchSize, planTraining, storedHyperparameters, type TrainInput } from './params.js';
 import { knnPredict, netProbabilities, toPredictions, type PredictionModel } from './predict.js';
+import { isStale, retrainInput } from './retrain.js';
 import { TrainingThread } from './thread.js';
 import type { DocumentService } from '../documents.js';
 import { isMetadataKey, parseFilter } from '../filter.js';
@@ -124,7 +125,11 @@ export class ClassificationService {
     return n > 0;
   }
 
-  /** Predictions for `texts` (embedded with the collection's module) by the named head. */
+  /**
+   * Predictions for `texts` by the named head, embedded with the module it was trained on: the
+   * collection's, or for a stale head (trained before a module migration's swap) its own module,
+   * which serves only when its version is asked for explicitly.
+   */
   async classify(collection: CollectionRow, name: string, texts: string[], version?: number | null): Promise<PredictionModel[]> {
     checkBatch('texts', texts.length, this.deps.limits);
     texts.forEach((t, i) => {
@@ -132,8 +137,10 @@ export class ClassificationService {
       if (problem) throw new AppError(problem[0] as 'BAD_USER_INPUT', `texts[${i}]: ${problem[1]}`);
     });
     const row = await this.get(collection, name, version);
-    this.checkModule(collection, row);
-    const encoder = await this.deps.documents.encoderFor(collection);
+    if (version == null) this.checkModule(collection, row);
+    // a stale KNN head votes with the neighbours among its module's vectors: the previous module's, until they are dropped
+    if (row.head === 'KNN' && isStale(row, collection) && collection.previousModule?.sha256 !== row.module.sha256) this.checkModule(collection, row);
+    const encoder = await this.deps.documents.encoderOf(collection, row.module);
     if (texts.length === 0) return [];
     return this.predictVectors(collection, row, await encoder.embed(texts, { priority: 'interactive' }));
   }
@@ -151,6 +158,21 @@ export class ClassificationService {
     const row = await this.get(collection, input.classifier, input.version);
     this.checkModule(collection, row);
     return this.jobs.start({ collection, classifier: row, rawFilter: input.filter ?? null, filter, writeTo });
+  }
+
+  /**
+   * Trains every head of the collection whose latest version is stale (trained on another module
+   * than the bound one) again, on the bound module's vectors with its saved parameters: each gets
+   * a new version. Returns their names and new versions.
+   */
+  async retrainStale(collection: CollectionRow): Promise<{ name: string; version: number }[]> {
+    const out: { name: string; version: number }[] = [];
+    for (const row of await this.list(collection)) {
+      if (!isStale(row, collection)) continue;
+      const trained = await this.train(collection, retrainInput(row));
+      out.push({ name: trained.name, version: trained.version });
+    }
+    return out;
   }
 
   /** Cancels this process's jobs on a deleted collection. */
@@ -185,14 +207,16 @@ export class ClassificationService {
     return net;
   }
 
-  /** CONFLICT when the head was trained on vectors of another module than the collection's. */
+  /** CONFLICT CLASSIFIER_STALE when the head was trained on vectors of another module than the collection's (a module migration swapped since). */
   private checkModule(collection: CollectionRow, row: ClassifierRow): void {
     const m = row.module;
     const c = collection.module;
-    if (m.sha256 !== c.sha256 || m.dims !== c.dims) {
+    if (isStale(row, collection)) {
       throw conflict(
         `classifier "${row.name}" version ${row.version} was trained on vectors of ${m.name}@${m.version} (sha256 ${m.sha256.slice(0, 12)}…), ` +
-          `but collection "${collection.name}" holds vectors of ${c.name}@${c.version} (sha256 ${c.sha256.slice(0, 12)}…); retrain it on this collection`,
+          `but collection "${collection.name}" is now bound to ${c.name}@${c.version} (sha256 ${c.sha256.slice(0, 12)}…): it is stale; ` +
+          `retrain it (trainClassifier, or migrateCollection with retrainClassifiers), or ask for its version explicitly to classify texts with its own module`,
+        'CLASSIFIER_STALE',
       );
     }
   }

@@ -55,7 +55,7 @@ export async function loadLabelled(
   let skipped = 0;
   let afterKey: number | undefined;
   for (;;) {
-    const page = await store.vectorsWithMetadata(collection.key, opts.filter, { first: PAGE, afterKey });
+    const page = await store.vectorsWithMetadata(collection.key, collection.module.sha256, opts.filter, { first: PAGE, afterKey });
     for (const d of page) {
       const label = labelOf(lookup(d.metadata, opts.labelKey));
       if (label === null) {

@@ -80,7 +80,7 @@ export class ClassifyJobs {
     let afterKey: number | undefined;
     for (;;) {
       if (signal.aborted) return;
-      const page = await this.store.vectors(collection.key, filter, { first: PAGE, afterKey });
+      const page = await this.store.vectors(collection.key, row.module.sha256, filter, { first: PAGE, afterKey });
       if (page.length === 0) break;
       afterKey = page.at(-1)!.key;
       const predictions = await this.predict(collection, row, page.map((p) => p.key), page.map((p) => p.vector));

@@ -1,8 +1,8 @@
 /**
  * Serving a stored head: class probabilities for vectors, then predictions in label terms.
  * LOGISTIC and DNN heads run their network forward on the main thread in small chunks (a few
- * milliseconds each, yielding in between); KNN heads ask the collection's index for the k nearest
- * labelled documents and let them vote by similarity, returning them as the evidence.
+ * milliseconds each, yielding in between); KNN heads ask the collection's index of their module for
+ * the k nearest labelled documents and let them vote by similarity, returning them as the evidence.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { knnVote } from '../../ml/heads/knn.js';
@@ -62,7 +62,8 @@ function neighbourFilter(row: ClassifierRow): unknown {
 export async function knnPredict(search: SearchService, collection: CollectionRow, row: ClassifierRow, vectors: Float32Array[], exclude?: number[]): Promise<{ probabilities: Float32Array; evidence: Hit[][] }> {
   const k = Number(row.hyperparameters.k);
   const filter = neighbourFilter(row);
-  const hits = await search.searchMany(collection, vectors.map((v) => ({ vector: Array.from(v), filter, limit: Math.min(100, exclude ? k + 1 : k) })));
+  // the head's module: the bound one, or for a stale head pinned by version the previous module's vectors
+  const hits = await search.searchMany(collection, vectors.map((v) => ({ vector: Array.from(v), filter, limit: Math.min(100, exclude ? k + 1 : k) })), { module: row.module });
   const index = new Map(row.labels.map((l, i) => [l, i]));
   const classes = row.labels.length;
   const probabilities = new Float32Array(vectors.length * classes);

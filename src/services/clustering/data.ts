@@ -5,7 +5,7 @@
  * collections are L2-normalized, so k-means works in the cosine geometry search uses.
  */
 import { abortError } from '../../threads/abort.js';
-import type { CollectionRow, Store } from '../../store/types.js';
+import type { CollectionRow, ModuleBinding, Store } from '../../store/types.js';
 import { normalizeRows } from '../../vectors.js';
 import type { Filter } from '../filter.js';
 
@@ -22,14 +22,15 @@ export interface ClusteringData {
   metadata: (Record<string, unknown> | null)[];
 }
 
-/** Loads the rows; `expected` (the current match count) sizes the buffer and the progress fraction. */
+/** Loads the rows, of `module`'s vectors (default: the bound module's); `expected` (the current match count) sizes the buffer and the progress fraction. */
 export async function loadClusteringData(
   store: Store,
   collection: CollectionRow,
   filter: Filter | null,
-  opts: { expected: number; signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  opts: { expected: number; signal?: AbortSignal; onProgress?: (fraction: number) => void; module?: ModuleBinding | null },
 ): Promise<ClusteringData> {
-  const dims = collection.module.dims;
+  const module = opts.module ?? collection.module;
+  const dims = module.dims;
   let vectors = new Float32Array(Math.max(1, opts.expected) * dims);
   const keys: number[] = [];
   const texts: string[] = [];
@@ -37,7 +38,7 @@ export async function loadClusteringData(
   let afterKey: number | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw abortError('the clustering was cancelled');
-    const page = await store.vectors(collection.key, filter, { first: LOAD_PAGE, afterKey });
+    const page = await store.vectors(collection.key, module.sha256, filter, { first: LOAD_PAGE, afterKey });
     if (page.length === 0) break;
     afterKey = page.at(-1)!.key;
     const docs = await store.getDocumentsByKeys(collection.key, page.map((p) => p.key));

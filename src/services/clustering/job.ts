@@ -43,7 +43,7 @@ export async function computeClustering(
 ): Promise<ClusteringOutcome> {
   const { signal, report } = opts;
   const data = await loadClusteringData(store, collection, parseFilter(c.filter), {
-    expected: opts.expected, signal, onProgress: (f) => report(0.1 * f),
+    expected: opts.expected, signal, onProgress: (f) => report(0.1 * f), module: c.module,
   });
   const { n, dims, vectors } = data;
   const metric = collection.metric === 'l2' ? 'euclidean' : 'cosine';

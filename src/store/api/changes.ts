@@ -13,12 +13,15 @@
  * One notification:
  * - `documents`: the collection's change sequence reached at least `seq` (payload `<key>:<seq>`);
  * - `collection`: a collection was created or deleted (payload `collection:<key>:created|deleted:<name>`);
- * - `module`: a module was recorded (loadModule) by some process (payload `module`).
+ * - `module`: a module was recorded (loadModule) by some process (payload `module`);
+ * - `binding`: a collection's module binding changed (a migration started, entered its last phase,
+ *   swapped or ended; previous vectors dropped) and now has `version` (payload `binding:<key>:<version>`).
  */
 export type ChangeNotice =
   | { kind: 'documents'; collectionKey: number; seq: number }
   | { kind: 'collection'; collectionKey: number; name: string; deleted: boolean }
-  | { kind: 'module' };
+  | { kind: 'module' }
+  | { kind: 'binding'; collectionKey: number; version: number };
 
 export interface ChangeFeed {
   /** Calls `listener` for every notice from now on; returns the unsubscribe function. */
@@ -37,6 +40,8 @@ export function formatChangeNotice(notice: ChangeNotice): string {
       return `collection:${notice.collectionKey}:${notice.deleted ? 'deleted' : 'created'}:${notice.name}`;
     case 'module':
       return 'module';
+    case 'binding':
+      return `binding:${notice.collectionKey}:${notice.version}`;
   }
 }
 
@@ -47,5 +52,7 @@ export function parseChangeNotice(payload: string | undefined): ChangeNotice | n
   if (documents) return { kind: 'documents', collectionKey: Number(documents[1]), seq: Number(documents[2]) };
   const collection = /^collection:(\d+):(created|deleted):(.+)$/.exec(text);
   if (collection) return { kind: 'collection', collectionKey: Number(collection[1]), name: collection[3]!, deleted: collection[2] === 'deleted' };
+  const binding = /^binding:(\d+):(\d+)$/.exec(text);
+  if (binding) return { kind: 'binding', collectionKey: Number(binding[1]), version: Number(binding[2]) };
   return text === 'module' ? { kind: 'module' } : null;
 }

@@ -2,7 +2,7 @@
  * Clusterings: a k-means run over (the filtered part of) a collection, stored with its job (same
  * id), its clusters and every document's assignment.
  */
-import type { PageRequest } from './collections.js';
+import type { ModuleBinding, PageRequest } from './collections.js';
 import type { DocumentRow } from './documents.js';
 import type { JobLease, JobStatus } from './jobs.js';
 
@@ -72,6 +72,8 @@ export interface ClusteringRow extends ClusteringParams {
   quality: ClusteringQuality | null;
   /** How the 2D map was computed; null until SUCCEEDED (and for clusterings stored without one). */
   projection: ClusterProjection | null;
+  /** The module whose vectors it is computed with: the collection's bound module when it was started (null for clusterings stored before module migrations). */
+  module: ModuleBinding | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -22,10 +22,29 @@ export interface NewCollection {
   hnsw: HnswParams;
 }
 
+/**
+ * A module migration in progress (api/module-migration.ts): the job that runs it and the module it
+ * re-embeds the collection with. While `dualWrite` is off, writes embed with the bound module only
+ * and the job catches up; in its last phase `dualWrite` is on and every write must carry the
+ * target's vectors too, so nothing written meanwhile can be missed at the swap.
+ */
+export interface MigrationState {
+  /** The migration job's id (jobs.id). */
+  job: string;
+  target: ModuleBinding;
+  dualWrite: boolean;
+}
+
 export interface CollectionRow extends NewCollection {
   /** Internal numeric key; never shown to clients. */
   key: number;
   createdAt: Date;
+  /** The module bound before the last swap, whose vectors stay until dropPreviousVectors; null when none. */
+  previousModule: ModuleBinding | null;
+  /** The running module migration; null when none. */
+  migration: MigrationState | null;
+  /** Bumped by every change of the module binding (a migration started, its last phase, a swap, an end, a drop). */
+  bindingVersion: number;
 }
 
 /** One page of a keyset-paginated list (every list of the store pages this way). */
@@ -45,6 +64,8 @@ export interface CollectionStore {
   countCollections(): Promise<number>;
   /** The key of every collection, ascending (what a process checks its cached collections against). */
   collectionKeys(): Promise<number[]>;
+  /** The key and binding version of every collection, ascending by key (the metadata follower's poll). */
+  collectionVersions(): Promise<{ key: number; bindingVersion: number }[]>;
   /**
    * Deletes the collection with its documents, vectors and jobs; false when absent. Keys are never
    * reused: a collection created again under the same name gets a new key. On PostgreSQL creating
@@ -55,5 +76,6 @@ export interface CollectionStore {
 
 /** The methods of CollectionStore (the binder's list; the compiler keeps it complete). */
 export const COLLECTION_METHODS: Record<keyof CollectionStore, true> = {
-  createCollection: true, getCollection: true, listCollections: true, countCollections: true, collectionKeys: true, deleteCollection: true,
+  createCollection: true, getCollection: true, listCollections: true, countCollections: true, collectionKeys: true, collectionVersions: true,
+  deleteCollection: true,
 };

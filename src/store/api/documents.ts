@@ -1,6 +1,10 @@
 /**
- * Documents: text, metadata and one vector each, keyed by (collection, id); every write gets a new
- * change sequence number (seq), which the vector index follows (changesSince).
+ * Documents: text, metadata and their vectors, keyed by (collection, id); every write gets a new
+ * change sequence number (seq). A document has one vector per module that embedded it (the
+ * collection's bound module, and during or after a module migration its target or previous one),
+ * each with the seq of its last change and the content hash of the text it was embedded from; the
+ * index of each module follows that module's vectors by seq (changesSince). A delete bumps the seq
+ * of every vector of the document, so every module's index removes it.
  */
 import type { Filter } from '../filter-ast.js';
 import type { PageRequest } from './collections.js';
@@ -24,8 +28,24 @@ export interface DocumentWrite {
   text: string;
   metadata: Record<string, unknown> | null;
   contentHash: string;
-  /** Float32 vector of the collection's dims; stored in the same transaction as the document. */
+  /** Float32 vector of the bound module's dims; stored in the same transaction as the document. */
   vector: Float32Array;
+  /** The vector of the migration target (EmbeddedWith.target), stored beside it. */
+  targetVector?: Float32Array;
+}
+
+/**
+ * Which modules the vectors of an upsert come from (sha256s). The store checks, in the write's
+ * transaction, that `module` is still the collection's bound module and, when a migration is in its
+ * last phase (MigrationState.dualWrite), that `target` is its target; otherwise nothing is written
+ * and the upsert fails with CONFLICT whose `reason` is MODULE_CHANGED (store/rows.ts): the caller
+ * reads the collection again and embeds with what it says. Without it, the vectors are taken to be
+ * the bound module's.
+ */
+export interface EmbeddedWith {
+  module: string;
+  /** The module of every DocumentWrite.targetVector; written only while it is the migration's target. */
+  target?: string | null;
 }
 
 export interface UpsertOutcome {
@@ -33,7 +53,7 @@ export interface UpsertOutcome {
   written: { id: string; key: number; seq: number; created: boolean; changed: boolean }[];
 }
 
-/** One change of a collection's log: a live document with its vector, or a deletion (what index/catch-up.ts reads). */
+/** One change of a collection's log of one module: a live document with its vector, or a deletion (what index/catch-up.ts reads). */
 export interface Change {
   key: number;
   seq: number;
@@ -41,11 +61,11 @@ export interface Change {
   vector: Float32Array | null;
 }
 
-/** How far a reader of a collection's change log that reached some seq is behind the store (changeLag). */
+/** How far a reader of a module's change log of a collection that reached some seq is behind the store (changeLag). */
 export interface ChangeLag {
-  /** The collection's newest change sequence (at least the seq asked about). */
+  /** The newest change of the log (at least the seq asked about). */
   storeSeq: number;
-  /** Documents whose latest change comes after the seq asked about: what a catch-up applies. */
+  /** Vectors whose latest change comes after the seq asked about: what a catch-up applies. */
   behind: number;
   /** When the oldest of those changes was written (the writer's clock); null when none. */
   oldestAt: Date | null;
@@ -63,11 +83,12 @@ export interface MetadataPatch {
 export interface DocumentStore {
   /**
    * Inserts or replaces documents by (collection, id) in ONE transaction, vectors included.
-   * A soft-deleted id is revived. Every write gets a new seq. Duplicate ids within one call:
-   * the last one wins (callers dedupe first).
+   * A soft-deleted id is revived (the vectors it kept of other modules get its new seq, so their
+   * indexes add it back). Every write gets a new seq, its vector too. Duplicate ids within one
+   * call: the last one wins (callers dedupe first). See EmbeddedWith for the module check.
    */
-  upsertDocuments(collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome>;
-  /** Soft-deletes live documents by id (new seq each); returns how many were live. */
+  upsertDocuments(collectionKey: number, docs: DocumentWrite[], embedded?: EmbeddedWith): Promise<UpsertOutcome>;
+  /** Soft-deletes live documents by id (new seq each, given to all their vectors); returns how many were live. */
   deleteDocuments(collectionKey: number, ids: string[]): Promise<number>;
   /** In key order of `ids`; null where missing or deleted. */
   getDocumentsByIds(collectionKey: number, ids: string[]): Promise<(DocumentRow | null)[]>;
@@ -77,27 +98,29 @@ export interface DocumentStore {
   countDocuments(collectionKey: number, filter?: Filter | null): Promise<number>;
   /** Counts soft-deleted documents. */
   countDeleted(collectionKey: number): Promise<number>;
-  /** Existing vectors by content hash (any live or deleted document of the collection): the embedding cache. */
-  vectorsByContentHash(collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>>;
-  /** Live vectors of the documents matching `filter` (all when null), ordered by key. */
-  vectors(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; vector: Float32Array }[]>;
-  /** Changes with seq > `afterSeq`, ascending by seq, at most `limit`. */
-  changesSince(collectionKey: number, afterSeq: number, limit: number): Promise<Change[]>;
+  /**
+   * Vectors of `module` by content hash, embedded from exactly that text (of any live or deleted
+   * document of the collection): the embedding cache. Another module's vectors are never reused.
+   */
+  vectorsByContentHash(collectionKey: number, module: string, hashes: string[]): Promise<Map<string, Float32Array>>;
+  /** Live vectors of `module` of the documents matching `filter` (all when null), ordered by key; a document without one is left out. */
+  vectors(collectionKey: number, module: string, filter: Filter | null, page: PageRequest): Promise<{ key: number; vector: Float32Array }[]>;
+  /** Changes of the vectors of `module` with seq > `afterSeq`, ascending by seq, at most `limit`. */
+  changesSince(collectionKey: number, module: string, afterSeq: number, limit: number): Promise<Change[]>;
   /** Highest seq of any write in the collection (0 when none). */
   maxSeq(collectionKey: number): Promise<number>;
-  /** How far a reader that reached `afterSeq` is behind (one range read of the change log's tail). */
-  changeLag(collectionKey: number, afterSeq: number): Promise<ChangeLag>;
+  /** How far a reader of `module`'s log that reached `afterSeq` is behind (one range read of the log's tail). */
+  changeLag(collectionKey: number, module: string, afterSeq: number): Promise<ChangeLag>;
   /**
-   * Live vectors of the documents matching `filter` (all when null) with their metadata, ordered
-   * by key (`afterKey` exclusive): one read of what training a head needs, without the text.
+   * Live vectors of `module` of the documents matching `filter` (all when null) with their metadata,
+   * ordered by key (`afterKey` exclusive): one read of what training a head needs, without the text.
    */
-  vectorsWithMetadata(collectionKey: number, filter: Filter | null, page: PageRequest): Promise<{ key: number; metadata: Record<string, unknown> | null; vector: Float32Array }[]>;
+  vectorsWithMetadata(collectionKey: number, module: string, filter: Filter | null, page: PageRequest): Promise<{ key: number; metadata: Record<string, unknown> | null; vector: Float32Array }[]>;
   /**
    * Removes `unset` from, then merges `set` into, the top-level metadata of live documents by key,
-   * in ONE transaction; each
-   * changed document gets a new seq (so the index catch-up sees it) and a new updatedAt; text,
-   * content hash and vector are unchanged. Keys that are missing, deleted or of another
-   * collection are skipped. Returns how many documents were patched.
+   * in ONE transaction; each changed document gets a new seq and a new updatedAt; text, content
+   * hash and vectors (so the indexes too) are unchanged. Keys that are missing, deleted or of
+   * another collection are skipped. Returns how many documents were patched.
    */
   patchDocumentMetadata(collectionKey: number, patches: MetadataPatch[]): Promise<number>;
 }

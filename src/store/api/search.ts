@@ -4,12 +4,12 @@ import type { Filter } from '../filter-ast.js';
 /** What a search reads besides the vector index. */
 export interface SearchStore {
   /**
-   * Stored vectors by document key, in the order of `keys`, null where the key is missing,
-   * soft-deleted or of another collection. Any number of keys (read in chunks under the
-   * bound-parameter limits). Each vector is a fresh aligned copy the caller owns; a key asked
-   * for twice gets the same array twice.
+   * Stored vectors of `module` by document key, in the order of `keys`, null where the key is
+   * missing, soft-deleted, of another collection or has no vector of that module. Any number of
+   * keys (read in chunks under the bound-parameter limits). Each vector is a fresh aligned copy
+   * the caller owns; a key asked for twice gets the same array twice.
    */
-  getVectorsByKeys(collectionKey: number, keys: number[]): Promise<(Float32Array | null)[]>;
+  getVectorsByKeys(collectionKey: number, module: string, keys: number[]): Promise<(Float32Array | null)[]>;
   /**
    * Keys of the live documents matching `filter` (all live documents when null), ascending: the
    * allow-list of a filtered vector search. Only the key column is read and the filter runs in

@@ -20,6 +20,7 @@ import { LOCK_SPACE } from './db.js';
 import * as documentReads from './documents-read.js';
 import * as documentWrites from './documents-write.js';
 import * as jobs from './jobs.js';
+import * as moduleMigration from './module-migration.js';
 import * as modules from './modules.js';
 import { changeListener } from './listen.js';
 import * as search from './search-read.js';
@@ -41,7 +42,7 @@ function postgresStore(pool: pg.Pool, databaseUrl: string): Store {
   return bindStore({
     name: 'postgres',
     context: drizzle({ client: pool }),
-    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
+    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, moduleMigration, documents: { ...documentReads, ...documentWrites } },
     /** Ends the pool after its clients finish their current queries, and the LISTEN connection. */
     async close() {
       if (closed) return;

@@ -9,7 +9,7 @@ import { notFound } from '../../errors.js';
 import { after, leaseFree, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
-  groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
+  groupClusters, jobPatchOf, newJobValues, toClusteringRow, toCollectionRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
 import type { ClusteringOutcome, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, NewClustering, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
@@ -31,12 +31,12 @@ function selectClusterings(db: PgDb | PgTx, where: SQL | undefined) {
 export async function createClustering(db: PgDb, c: NewClustering): Promise<ClusteringRow> {
   return db.transaction(async (tx) => {
     // FOR SHARE holds off a concurrent deleteCollection until this commits.
-    const [coll] = await tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).for('share');
+    const [coll] = await tx.select().from(collections).where(eq(collections.key, c.collectionKey)).for('share');
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
     await tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params), claim: c.claim }, now));
     await tx.insert(clusterings).values({
-      id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
+      id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, module: toCollectionRow(coll).module, createdAt: now, updatedAt: now,
     });
     const [row] = await selectClusterings(tx, eq(clusterings.id, c.id));
     return toClusteringRow(row!);

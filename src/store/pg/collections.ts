@@ -47,6 +47,11 @@ export async function collectionKeys(db: PgDb): Promise<number[]> {
   return rows.map((r) => r.key);
 }
 
+/** Store.collectionVersions for PostgreSQL. */
+export async function collectionVersions(db: PgDb): Promise<{ key: number; bindingVersion: number }[]> {
+  return db.select({ key: collections.key, bindingVersion: collections.bindingVersion }).from(collections).orderBy(asc(collections.key));
+}
+
 /**
  * Store.deleteCollection for PostgreSQL: cascades to documents, vectors, jobs, clusterings and
  * heads, and sends the `collection` change notice in the same transaction.

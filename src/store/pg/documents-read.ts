@@ -56,54 +56,58 @@ export async function countDeleted(db: PgDb, collectionKey: number): Promise<num
   return row?.n ?? 0;
 }
 
-/** Store.vectorsByContentHash for PostgreSQL. */
-export async function vectorsByContentHash(db: PgDb, collectionKey: number, hashes: string[]): Promise<Map<string, Float32Array>> {
+/** Store.vectorsByContentHash for PostgreSQL: through documents' (collection, content hash) index, the vector of `module` embedded from that text. */
+export async function vectorsByContentHash(db: PgDb, collectionKey: number, module: string, hashes: string[]): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const part of chunk([...new Set(hashes)])) {
     const rows = await db.selectDistinctOn([documents.contentHash], { hash: documents.contentHash, vector: vectorTable.vector })
       .from(documents)
-      .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+      .innerJoin(vectorTable, and(ofModule(module), eq(vectorTable.contentHash, documents.contentHash)))
       .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.contentHash, part)));
     for (const r of rows) out.set(r.hash, bytesToVector(r.vector));
   }
   return out;
 }
 
+/** The vector of `module` of each document (an inner join: documents without one are left out). */
+export const ofModule = (module: string) => and(eq(vectorTable.documentKey, documents.key), eq(vectorTable.moduleSha256, module));
+
 /** Store.vectors for PostgreSQL. */
-export async function vectors(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+export async function vectors(db: PgDb, collectionKey: number, module: string, filter: Filter | null, page: PageRequest) {
   const rows = await db.select({ key: documents.key, vector: vectorTable.vector }).from(documents)
-    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+    .innerJoin(vectorTable, ofModule(module))
     .where(live(collectionKey, filter, page.afterKey))
     .orderBy(asc(documents.key)).limit(page.first);
   return rows.map((r) => ({ key: r.key, vector: bytesToVector(r.vector) }));
 }
 
 /** Store.vectorsWithMetadata for PostgreSQL. */
-export async function vectorsWithMetadata(db: PgDb, collectionKey: number, filter: Filter | null, page: PageRequest) {
+export async function vectorsWithMetadata(db: PgDb, collectionKey: number, module: string, filter: Filter | null, page: PageRequest) {
   const rows = await db.select({ key: documents.key, metadata: documents.metadata, vector: vectorTable.vector }).from(documents)
-    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+    .innerJoin(vectorTable, ofModule(module))
     .where(live(collectionKey, filter, page.afterKey))
     .orderBy(asc(documents.key)).limit(page.first);
   return rows.map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
 }
 
 /** Store.changesSince for PostgreSQL. */
-export async function changesSince(db: PgDb, collectionKey: number, afterSeq: number, limit: number): Promise<Change[]> {
-  const rows = await db.select({ key: documents.key, seq: documents.seq, deletedAt: documents.deletedAt, vector: vectorTable.vector })
-    .from(documents)
-    .leftJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
-    .where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)))
-    .orderBy(asc(documents.seq)).limit(limit);
+export async function changesSince(db: PgDb, collectionKey: number, module: string, afterSeq: number, limit: number): Promise<Change[]> {
+  const rows = await db.select({ key: vectorTable.documentKey, seq: vectorTable.seq, deletedAt: documents.deletedAt, vector: vectorTable.vector })
+    .from(vectorTable)
+    .innerJoin(documents, eq(documents.key, vectorTable.documentKey))
+    .where(and(eq(vectorTable.collectionKey, collectionKey), eq(vectorTable.moduleSha256, module), gt(vectorTable.seq, afterSeq)))
+    .orderBy(asc(vectorTable.seq)).limit(limit);
   return rows.map((r) => {
     const deleted = r.deletedAt !== null;
-    return { key: r.key, seq: r.seq, deleted, vector: deleted || !r.vector ? null : bytesToVector(r.vector) };
+    return { key: r.key, seq: r.seq, deleted, vector: deleted ? null : bytesToVector(r.vector) };
   });
 }
 
-/** Store.changeLag for PostgreSQL. */
-export async function changeLag(db: PgDb, collectionKey: number, afterSeq: number): Promise<ChangeLag> {
-  const [row] = await db.select({ n: count(), top: max(documents.seq), oldest: min(documents.updatedAt) })
-    .from(documents).where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq)));
+/** Store.changeLag for PostgreSQL: over the module's vectors (oldestAt: when their documents were last written). */
+export async function changeLag(db: PgDb, collectionKey: number, module: string, afterSeq: number): Promise<ChangeLag> {
+  const [row] = await db.select({ n: count(), top: max(vectorTable.seq), oldest: min(documents.updatedAt) })
+    .from(vectorTable).innerJoin(documents, eq(documents.key, vectorTable.documentKey))
+    .where(and(eq(vectorTable.collectionKey, collectionKey), eq(vectorTable.moduleSha256, module), gt(vectorTable.seq, afterSeq)));
   return { storeSeq: Math.max(afterSeq, row?.top ?? 0), behind: row?.n ?? 0, oldestAt: row?.oldest ?? null };
 }
 

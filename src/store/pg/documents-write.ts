@@ -9,31 +9,49 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
-import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow, type WrittenRow } from '../upsert-plan.js';
+import { checkEmbeddedWith } from '../binding.js';
+import type { DocumentWrite, EmbeddedWith, MetadataPatch, UpsertOutcome } from '../types.js';
+import { checkWrites, chunk, lastWins, upsertOutcome, vectorRows, type PriorRow, type VectorRow, type WrittenRow } from '../upsert-plan.js';
 import { vectorToBytes } from '../vector-bytes.js';
 import { excluded, LOCK_SPACE, NEXT_SEQ, notifyChange, type PgDb, type PgTx } from './db.js';
 import { collections, documents, vectors } from './schema.js';
 
-/** Serializes the writers of one collection until the transaction ends. */
-async function lockCollection(tx: PgTx, collectionKey: number): Promise<void> {
+/** Serializes the writers of one collection (and its binding changes: module-migration.ts) until the transaction ends. */
+export async function lockCollection(tx: PgTx, collectionKey: number): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${collectionKey}::int)`);
+}
+
+/** Inserts or replaces vectors by (document, module). */
+export async function writeVectors(tx: PgTx, collectionKey: number, rows: readonly VectorRow[]): Promise<void> {
+  await tx.insert(vectors)
+    .values(rows.map((r) => ({ documentKey: r.key, moduleSha256: r.module, collectionKey, seq: r.seq, contentHash: r.contentHash, vector: vectorToBytes(r.vector) })))
+    .onConflictDoUpdate({
+      target: [vectors.documentKey, vectors.moduleSha256],
+      set: { seq: excluded(vectors.seq), contentHash: excluded(vectors.contentHash), vector: excluded(vectors.vector) },
+    });
+}
+
+/** Gives every vector (of any module) of the documents `keys` their document's seq: every index applies them again (a delete, a revival). */
+async function touchVectors(tx: PgTx, keys: readonly number[]): Promise<void> {
+  await tx.update(vectors).set({ seq: sql`${documents.seq}` }).from(documents)
+    .where(and(eq(documents.key, vectors.documentKey), inArray(vectors.documentKey, [...keys])));
 }
 
 /** Tells every process that the collection reached `seq` (see notifyChange). */
 const notifySeq = (tx: PgTx, collectionKey: number, seq: number) => notifyChange(tx, { kind: 'documents', collectionKey, seq });
 
 /** Store.upsertDocuments for PostgreSQL. */
-export async function upsertDocuments(db: PgDb, collectionKey: number, docs: DocumentWrite[]): Promise<UpsertOutcome> {
+export async function upsertDocuments(db: PgDb, collectionKey: number, docs: DocumentWrite[], embedded?: EmbeddedWith): Promise<UpsertOutcome> {
   if (docs.length === 0) return { written: [] };
   const winners = lastWins(docs);
   return db.transaction(async (tx) => {
     await lockCollection(tx, collectionKey);
-    // FOR SHARE holds off a concurrent deleteCollection until this write commits.
-    const [coll] = await tx.select({ dims: collections.dims }).from(collections)
+    // FOR SHARE holds off a concurrent deleteCollection, and a swap of the module (FOR UPDATE), until this write commits.
+    const [coll] = await tx.select({ dims: collections.dims, moduleSha256: collections.moduleSha256, migration: collections.migration }).from(collections)
       .where(eq(collections.key, collectionKey)).for('share');
     if (!coll) throw notFound(COLLECTION_MISSING);
-    checkWrites(winners, coll.dims);
+    const withTarget = checkEmbeddedWith(coll, embedded);
+    checkWrites(winners, coll.dims, withTarget ? coll.migration!.target.dims : null);
     const prior = new Map<string, PriorRow>();
     for (const ids of chunk(winners.map((d) => d.id))) {
       const rows = await tx
@@ -65,10 +83,10 @@ export async function upsertDocuments(db: PgDb, collectionKey: number, docs: Doc
         .returning({ id: documents.id, key: documents.key, seq: documents.seq });
       for (const r of rows) written.set(r.id, { key: r.key, seq: r.seq });
     }
-    for (const part of chunk(winners)) {
-      await tx.insert(vectors)
-        .values(part.map((d) => ({ documentKey: written.get(d.id)!.key, vector: vectorToBytes(d.vector) })))
-        .onConflictDoUpdate({ target: vectors.documentKey, set: { vector: excluded(vectors.vector) } });
+    const revived = [...prior.values()].filter((p) => p.deletedAt !== null).map((p) => p.key);
+    for (const part of chunk(revived)) await touchVectors(tx, part);
+    for (const part of chunk(vectorRows(winners, written, coll.moduleSha256, withTarget ? coll.migration!.target.sha256 : null))) {
+      await writeVectors(tx, collectionKey, part);
     }
     await notifySeq(tx, collectionKey, Math.max(...[...written.values()].map((w) => w.seq)));
     return upsertOutcome(docs, winners, prior, written);
@@ -88,6 +106,7 @@ export async function deleteDocuments(db: PgDb, collectionKey: number, ids: stri
         .set({ deletedAt: now, updatedAt: now, seq: NEXT_SEQ })
         .where(and(eq(documents.collectionKey, collectionKey), inArray(documents.id, part), isNull(documents.deletedAt)))
         .returning({ key: documents.key, seq: documents.seq });
+      if (rows.length) await touchVectors(tx, rows.map((r) => r.key));
       n += rows.length;
       for (const r of rows) maxSeq = Math.max(maxSeq, r.seq);
     }

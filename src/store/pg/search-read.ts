@@ -11,6 +11,7 @@ import { keywordTerms } from '../keyword-query.js';
 import { chunk, KEY_CHUNK } from '../upsert-plan.js';
 import { bytesToVector } from '../vector-bytes.js';
 import type { PgDb } from './db.js';
+import { ofModule } from './documents-read.js';
 import { compileFilter } from './filter.js';
 import { documents, vectors } from './schema.js';
 
@@ -20,12 +21,12 @@ const B = 0.75;
 /** A constant as a float8 literal (constants, never user input). */
 const num = (x: number) => sql.raw(`${x}::float8`);
 
-/** Store.getVectorsByKeys for PostgreSQL: in the order of `keys`, null where missing or deleted. */
-export async function getVectorsByKeys(db: PgDb, collectionKey: number, keys: readonly number[]): Promise<(Float32Array | null)[]> {
+/** Store.getVectorsByKeys for PostgreSQL: in the order of `keys`, null where missing, deleted or without a vector of `module`. */
+export async function getVectorsByKeys(db: PgDb, collectionKey: number, module: string, keys: readonly number[]): Promise<(Float32Array | null)[]> {
   const found = new Map<number, Float32Array>();
   for (const part of chunk([...new Set(keys)], KEY_CHUNK)) {
     const rows = await db.select({ key: documents.key, vector: vectors.vector }).from(documents)
-      .innerJoin(vectors, eq(vectors.documentKey, documents.key))
+      .innerJoin(vectors, ofModule(module))
       .where(and(eq(documents.collectionKey, collectionKey), isNull(documents.deletedAt), inArray(documents.key, part)));
     for (const r of rows) found.set(r.key, bytesToVector(r.vector));
   }

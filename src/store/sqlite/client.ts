@@ -26,6 +26,7 @@ import type { SqliteDb } from './db.js';
 import * as documentReads from './documents-read.js';
 import * as documentWrites from './documents-write.js';
 import * as jobs from './jobs.js';
+import * as moduleMigration from './module-migration.js';
 import * as modules from './modules.js';
 import { ensureKeywordIndexes } from './keyword-index.js';
 import * as search from './search-read.js';
@@ -45,7 +46,7 @@ function sqliteStore(client: Database.Database, db: SqliteDb): Store {
   return bindStore({
     name: 'sqlite',
     context: sqliteConn(client, db),
-    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, documents: { ...documentReads, ...documentWrites } },
+    functions: { collections, search, clusterings, clusterReview, classifiers, jobs, modules, moduleMigration, documents: { ...documentReads, ...documentWrites } },
     /** Closes the connection (a WAL checkpoint runs on close). */
     close() {
       if (!client.open) return;

@@ -8,7 +8,7 @@ import { notFound } from '../../errors.js';
 import { after, leaseFree, liveClusterMembers } from '../conditions.js';
 import {
   assignmentRows, checkOutcome, CLUSTER_JOB_KIND, clusteringJobParams, clusteringJobResult, COLLECTION_MISSING,
-  groupClusters, jobPatchOf, newJobValues, toClusteringRow, UNFINISHED, type ClusterRecord,
+  groupClusters, jobPatchOf, newJobValues, toClusteringRow, toCollectionRow, UNFINISHED, type ClusterRecord,
 } from '../rows.js';
 import type { ClusteringOutcome, ClusteringPatch, ClusteringRow, ClusterRow, DocumentRow, NewClustering, PageRequest } from '../types.js';
 import { chunk } from '../upsert-plan.js';
@@ -30,12 +30,12 @@ function selectClusterings(db: SqliteDb, where: SQL | undefined) {
 /** Store.createClustering for SQLite. */
 export function createClustering({ db }: SqliteConn, c: NewClustering): ClusteringRow {
   return db.transaction((tx) => {
-    const coll = tx.select({ key: collections.key }).from(collections).where(eq(collections.key, c.collectionKey)).get();
+    const coll = tx.select().from(collections).where(eq(collections.key, c.collectionKey)).get();
     if (!coll) throw notFound(COLLECTION_MISSING);
     const now = new Date();
     tx.insert(jobs).values(newJobValues({ id: c.id, kind: CLUSTER_JOB_KIND, collectionKey: c.collectionKey, params: clusteringJobParams(c.params), claim: c.claim }, now)).run();
     tx.insert(clusterings).values({
-      id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, createdAt: now, updatedAt: now,
+      id: c.id, collectionKey: c.collectionKey, status: 'PENDING', progress: 0, ...c.params, module: toCollectionRow(coll).module, createdAt: now, updatedAt: now,
     }).run();
     return toClusteringRow(selectClusterings(tx, eq(clusterings.id, c.id)).get()!);
   }, { behavior: 'immediate' });

@@ -48,6 +48,11 @@ export function collectionKeys({ db }: SqliteConn): number[] {
   return db.select({ key: collections.key }).from(collections).orderBy(asc(collections.key)).all().map((r) => r.key);
 }
 
+/** Store.collectionVersions for SQLite. */
+export function collectionVersions({ db }: SqliteConn): { key: number; bindingVersion: number }[] {
+  return db.select({ key: collections.key, bindingVersion: collections.bindingVersion }).from(collections).orderBy(asc(collections.key)).all();
+}
+
 /** Store.deleteCollection for SQLite: cascades to documents, vectors, jobs, clusterings and heads. */
 export function deleteCollection({ client, db }: SqliteConn, name: string): boolean {
   return client.transaction(() => {

@@ -42,37 +42,41 @@ export function countDeleted({ db }: SqliteConn, collectionKey: number): number 
 }
 
 /** Store.vectorsByContentHash for SQLite. */
-export function vectorsByContentHash({ reads }: SqliteConn, collectionKey: number, hashes: string[]): Map<string, Float32Array> {
-  return reads.vectorsByContentHash(collectionKey, hashes);
+export function vectorsByContentHash({ reads }: SqliteConn, collectionKey: number, module: string, hashes: string[]): Map<string, Float32Array> {
+  return reads.vectorsByContentHash(collectionKey, module, hashes);
 }
 
+/** The vector of `module` of each document (an inner join: documents without one are left out). */
+const ofModule = (module: string) => and(eq(vectorTable.documentKey, documents.key), eq(vectorTable.moduleSha256, module));
+
 /** Store.vectors for SQLite. */
-export function vectors({ db }: SqliteConn, collectionKey: number, filter: Filter | null, page: PageRequest) {
+export function vectors({ db }: SqliteConn, collectionKey: number, module: string, filter: Filter | null, page: PageRequest) {
   return db.select({ key: documents.key, vector: vectorTable.vector }).from(documents)
-    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+    .innerJoin(vectorTable, ofModule(module))
     .where(live(collectionKey, filter, page.afterKey))
     .orderBy(asc(documents.key)).limit(page.first).all()
     .map((r) => ({ key: r.key, vector: bytesToVector(r.vector) }));
 }
 
 /** Store.vectorsWithMetadata for SQLite. */
-export function vectorsWithMetadata({ db }: SqliteConn, collectionKey: number, filter: Filter | null, page: PageRequest) {
+export function vectorsWithMetadata({ db }: SqliteConn, collectionKey: number, module: string, filter: Filter | null, page: PageRequest) {
   return db.select({ key: documents.key, metadata: documents.metadata, vector: vectorTable.vector }).from(documents)
-    .innerJoin(vectorTable, eq(vectorTable.documentKey, documents.key))
+    .innerJoin(vectorTable, ofModule(module))
     .where(live(collectionKey, filter, page.afterKey))
     .orderBy(asc(documents.key)).limit(page.first).all()
     .map((r) => ({ key: r.key, metadata: r.metadata ?? null, vector: bytesToVector(r.vector) }));
 }
 
 /** Store.changesSince for SQLite. */
-export function changesSince({ reads }: SqliteConn, collectionKey: number, afterSeq: number, limit: number): Change[] {
-  return reads.changesSince(collectionKey, afterSeq, limit);
+export function changesSince({ reads }: SqliteConn, collectionKey: number, module: string, afterSeq: number, limit: number): Change[] {
+  return reads.changesSince(collectionKey, module, afterSeq, limit);
 }
 
-/** Store.changeLag for SQLite. */
-export function changeLag({ db }: SqliteConn, collectionKey: number, afterSeq: number): ChangeLag {
-  const row = db.select({ n: count(), top: max(documents.seq), oldest: min(documents.updatedAt) })
-    .from(documents).where(and(eq(documents.collectionKey, collectionKey), gt(documents.seq, afterSeq))).get();
+/** Store.changeLag for SQLite: over the module's vectors (oldestAt: when their documents were last written). */
+export function changeLag({ db }: SqliteConn, collectionKey: number, module: string, afterSeq: number): ChangeLag {
+  const row = db.select({ n: count(), top: max(vectorTable.seq), oldest: min(documents.updatedAt) })
+    .from(vectorTable).innerJoin(documents, eq(documents.key, vectorTable.documentKey))
+    .where(and(eq(vectorTable.collectionKey, collectionKey), eq(vectorTable.moduleSha256, module), gt(vectorTable.seq, afterSeq))).get();
   return { storeSeq: Math.max(afterSeq, row?.top ?? 0), behind: row?.n ?? 0, oldestAt: row?.oldest ?? null };
 }
 

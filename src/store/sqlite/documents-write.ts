@@ -1,27 +1,30 @@
 /**
  * Document writes on SQLite. Each call is one IMMEDIATE transaction (write lock taken at BEGIN, so
  * another process waits on busy_timeout instead of failing at upgrade): documents, vectors and the
- * seq counter commit together or not at all. Upserts and deletes run on statements prepared once
- * per connection (hot-writes.ts); metadata patches (classify runs) go through drizzle. The keyword
- * index follows through its triggers.
+ * seq counter commit together or not at all, and an upsert checks the module binding inside it
+ * (binding.ts). Upserts and deletes run on statements prepared once per connection
+ * (hot-writes.ts); metadata patches (classify runs) go through drizzle. The keyword index follows
+ * through its triggers.
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { notFound } from '../../errors.js';
 import { COLLECTION_MISSING } from '../rows.js';
-import type { DocumentWrite, MetadataPatch, UpsertOutcome } from '../types.js';
-import { checkWrites, chunk, lastWins, upsertOutcome, type PriorRow } from '../upsert-plan.js';
+import { checkEmbeddedWith } from '../binding.js';
+import type { DocumentWrite, EmbeddedWith, MetadataPatch, UpsertOutcome } from '../types.js';
+import { checkWrites, chunk, lastWins, upsertOutcome, vectorRows, type PriorRow } from '../upsert-plan.js';
 import type { SqliteConn } from './conn.js';
 import { documents } from './schema.js';
 import { allocateSeq } from './seq.js';
 
 /** Store.upsertDocuments for SQLite. */
-export function upsertDocuments({ writes: w }: SqliteConn, collectionKey: number, docs: DocumentWrite[]): UpsertOutcome {
+export function upsertDocuments({ writes: w }: SqliteConn, collectionKey: number, docs: DocumentWrite[], embedded?: EmbeddedWith): UpsertOutcome {
   if (docs.length === 0) return { written: [] };
   const winners = lastWins(docs);
   return w.immediate(() => {
-    const dims = w.dims(collectionKey);
-    if (dims === undefined) throw notFound(COLLECTION_MISSING);
-    checkWrites(winners, dims);
+    const c = w.target(collectionKey);
+    if (c === undefined) throw notFound(COLLECTION_MISSING);
+    const withTarget = checkEmbeddedWith(c, embedded);
+    checkWrites(winners, c.dims, withTarget ? c.migration!.target.dims : null);
     // The driver binds an unpaired surrogate as U+FFFD, so such an id would be stored as another id.
     // Refused as a failed write, as before (services/validate.ts refuses such ids first).
     if (!winners.every((d) => d.id.isWellFormed())) throw new Error('a document id holds an unpaired UTF-16 surrogate');
@@ -33,6 +36,8 @@ export function upsertDocuments({ writes: w }: SqliteConn, collectionKey: number
     const first = w.allocateSeq(winners.length);
     const now = new Date();
     const written = w.upsert(collectionKey, winners, first, now);
+    for (const [id, p] of prior) if (p.deletedAt !== null) w.touch(p.key, written.get(id)!.seq);
+    w.vectors(collectionKey, vectorRows(winners, written, c.moduleSha256, withTarget ? c.migration!.target.sha256 : null));
     return upsertOutcome(docs, winners, prior, written);
   });
 }

@@ -15,8 +15,8 @@ import { keywordTable } from './keyword-index.js';
 import { documents } from './schema.js';
 
 /** Store.getVectorsByKeys for SQLite. */
-export function getVectorsByKeys({ reads }: SqliteConn, collectionKey: number, keys: number[]): (Float32Array | null)[] {
-  return reads.vectorsByKeys(collectionKey, keys);
+export function getVectorsByKeys({ reads }: SqliteConn, collectionKey: number, module: string, keys: number[]): (Float32Array | null)[] {
+  return reads.vectorsByKeys(collectionKey, module, keys);
 }
 
 /**

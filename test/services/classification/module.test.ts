@@ -43,10 +43,11 @@ afterAll(async () => {
 });
 
 describe('classifier module binding', () => {
-  it('refuses to classify texts with a head trained on another module', async () => {
+  it('refuses to classify texts with a head trained on another module (a stale head) unless its version is asked for', async () => {
     await expect(service.classify(collection, 'stale', ['some text'])).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringMatching(/^classifier "stale" version 1 was trained on vectors of use-lite@0\.9 \(sha256 bbbbbbbbbbbb…\), but collection "reviews" holds vectors of use-lite@1 \(sha256 aaaaaaaaaaaa…\); retrain it on this collection$/),
+      details: { reason: 'CLASSIFIER_STALE' },
+      message: expect.stringMatching(/^classifier "stale" version 1 was trained on vectors of use-lite@0\.9 \(sha256 bbbbbbbbbbbb…\), but collection "reviews" is now bound to use-lite@1 \(sha256 aaaaaaaaaaaa…\): it is stale; retrain it .*ask for its version explicitly/),
     });
   });
 
