@@ -43,6 +43,8 @@ const schema = z.object({
   SEMHUB_REQUEST_TIMEOUT_MS: int(60_000, 1, 3_600_000),
   SEMHUB_AFTER_SEQ_TIMEOUT_MS: int(5_000, 0, 600_000),
   SEMHUB_INDEX_POLL_MS: int(500, 0, 3_600_000),
+  SEMHUB_JOB_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
+  SEMHUB_JOB_LEASE_MS: int(120_000, 100, 86_400_000),
   SEMHUB_GRAPHIQL: z.enum(['true', 'false']).optional(),
   SEMHUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -91,6 +93,10 @@ export interface Config {
   readonly afterSeqTimeoutMs: number;
   /** Every loaded index catches up from the store this often (0: never; other processes' writes then arrive only by notification). */
   readonly indexPollMs: number;
+  /** How often a process renews the leases of the jobs it runs, and takes over jobs whose owner stopped. */
+  readonly jobHeartbeatMs: number;
+  /** How long a job's lease lasts past its last renewal: a job whose owner stopped is taken over this long after. */
+  readonly jobLeaseMs: number;
   /** Serve the GraphiQL page at GET /graphql (Accept: text/html). */
   readonly graphiql: boolean;
   readonly logLevel: string;
@@ -138,6 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const t of trusted) {
     if (!/^(https?:\/\/|file:)/.test(t)) problems.push(`SEMHUB_TRUSTED_MODULE_SOURCES: "${t}" must start with https://, http:// or file:`);
   }
+  if (e.SEMHUB_JOB_LEASE_MS < 2 * e.SEMHUB_JOB_HEARTBEAT_MS) {
+    problems.push(`SEMHUB_JOB_LEASE_MS (${e.SEMHUB_JOB_LEASE_MS}) must be at least twice SEMHUB_JOB_HEARTBEAT_MS (${e.SEMHUB_JOB_HEARTBEAT_MS}), so one late renewal does not hand a running job to another process`);
+  }
   if (problems.length) throw new ConfigError(problems);
   const dataDir = path.resolve(e.SEMHUB_DATA_DIR);
   return Object.freeze({
@@ -166,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.SEMHUB_REQUEST_TIMEOUT_MS,
     afterSeqTimeoutMs: e.SEMHUB_AFTER_SEQ_TIMEOUT_MS,
     indexPollMs: e.SEMHUB_INDEX_POLL_MS,
+    jobHeartbeatMs: e.SEMHUB_JOB_HEARTBEAT_MS,
+    jobLeaseMs: e.SEMHUB_JOB_LEASE_MS,
     graphiql: e.SEMHUB_GRAPHIQL === undefined ? isLoopbackHost(e.SEMHUB_HOST) : e.SEMHUB_GRAPHIQL === 'true',
     logLevel: e.SEMHUB_LOG_LEVEL,
   });

@@ -64,3 +64,16 @@ describe('configuration of the PostgreSQL pool', () => {
     }
   });
 });
+
+describe('configuration of job leases', () => {
+  it('renews every 15 s with leases of 120 s by default, and takes both variables', () => {
+    expect(loadConfig({})).toMatchObject({ jobHeartbeatMs: 15_000, jobLeaseMs: 120_000 });
+    expect(loadConfig({ SEMHUB_JOB_HEARTBEAT_MS: '200', SEMHUB_JOB_LEASE_MS: '1500' })).toMatchObject({ jobHeartbeatMs: 200, jobLeaseMs: 1500 });
+  });
+
+  it('refuses a lease shorter than two heartbeats, naming both values', () => {
+    expect(() => loadConfig({ SEMHUB_JOB_HEARTBEAT_MS: '1000', SEMHUB_JOB_LEASE_MS: '1500' })).toThrow(
+      'SEMHUB_JOB_LEASE_MS (1500) must be at least twice SEMHUB_JOB_HEARTBEAT_MS (1000), so one late renewal does not hand a running job to another process',
+    );
+  });
+});

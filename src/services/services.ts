@@ -9,6 +9,7 @@ import { ClusterReviewService } from './clustering/review.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
 import { IndexManager } from './index-manager.js';
+import type { JobSchedule } from './jobs/job-runner.js';
 import { MetadataFollower } from './metadata-follower.js';
 import { RecordedModules } from './recorded-modules.js';
 import { SearchService } from './search.js';
@@ -53,10 +54,12 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
     afterWrite: (collection) => indexes.sync(collection),
     current: (name) => collections.current(name),
   });
-  const clustering = new ClusteringService(store, logger);
+  // SQLite is one process (the data directory's lock): a lease found at start is a dead process's
+  const jobs: JobSchedule = { heartbeatMs: config.jobHeartbeatMs, staleMs: config.jobLeaseMs, soleProcess: store.dialect === 'sqlite' };
+  const clustering = new ClusteringService(store, logger, jobs);
   const search = new SearchService(store, documents, indexes, (name) => collections.current(name));
   const classification = new ClassificationService({
-    store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection),
+    store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection), jobs,
   });
   const collections: CollectionService = new CollectionService(store, modules, {
     onDeleted: async (c) => {

@@ -4,7 +4,7 @@ import { uniqueName, type SuiteContext } from './suite-support.js';
 
 const MINUTE = 60_000;
 
-export function jobLeaseTests({ store, collection }: SuiteContext): void {
+export function jobLeaseTests({ store, collection, open }: SuiteContext): void {
   describe('job leases', () => {
     const kind = () => uniqueName('lease-kind');
 
@@ -56,6 +56,31 @@ export function jobLeaseTests({ store, collection }: SuiteContext): void {
       expect(await store().renewJobLeases('leaving', new Date(0))).toEqual([job.id]);
       const taken = await store().claimJobs({ kind: k, owner: 'heir', now: new Date(), leaseUntil: new Date(t0 + MINUTE), limit: 1 });
       expect(taken).toMatchObject([{ id: job.id, owner: 'heir', attempts: 2 }]);
+    });
+
+    it('deletes clusterings while another connection refreshes them (a running job\'s heartbeat), without a deadlock', async () => {
+      const c = await collection('lease-delete');
+      const owner = await open();
+      try {
+        for (let i = 0; i < 20; i++) {
+          const clu = await store().createClustering({ id: uniqueName('clu'), collectionKey: c.key, params: { kRequested: 2, seed: 1, restarts: 1, filter: null, evaluateAgainst: null } });
+          let deleted = false;
+          const heartbeat = (async () => {
+            while (!deleted) {
+              await owner.updateClustering(clu.id, { status: 'RUNNING', progress: Math.random() / 2 });
+              // SQLite answers at once: let the delete's timer run
+              await new Promise((r) => setImmediate(r));
+            }
+          })();
+          await new Promise((r) => setTimeout(r, 2));
+          expect(await store().deleteClustering(clu.id)).toBe(true);
+          deleted = true;
+          await heartbeat;
+          expect(await owner.getJob(clu.id)).toBeNull();
+        }
+      } finally {
+        await owner.close();
+      }
     });
 
     it('claims pending jobs oldest first, up to the limit, and not twice while the lease holds', async () => {

@@ -18,6 +18,7 @@ import { DNN_FIXED, checkClassifierName, dnnBatchSize, planTraining, storedHyper
 import { knnPredict, netProbabilities, toPredictions, type PredictionModel } from './predict.js';
 import { isStale, retrainInput } from './retrain.js';
 import { TrainingThread } from './thread.js';
+import type { JobSchedule } from '../jobs/job-runner.js';
 import type { DocumentService } from '../documents.js';
 import { isMetadataKey, parseFilter } from '../filter.js';
 import type { SearchService } from '../search.js';
@@ -36,6 +37,8 @@ export interface ClassificationDeps {
   logger: Logger;
   /** Called after a job patched documents (the index catch-up). */
   afterWrite(collection: CollectionRow): Promise<void>;
+  /** Scheduling of the classifyDocuments jobs (heartbeat, lease). */
+  jobs?: JobSchedule;
 }
 
 export class ClassificationService {
@@ -46,7 +49,7 @@ export class ClassificationService {
   private waiting = 0;
 
   constructor(private readonly deps: ClassificationDeps) {
-    this.jobs = new ClassifyJobs(deps.store, (c, row, keys, vectors) => this.predictVectors(c, row, vectors, keys), deps.afterWrite, deps.logger);
+    this.jobs = new ClassifyJobs(deps.store, (c, row, keys, vectors) => this.predictVectors(c, row, vectors, keys), deps.afterWrite, deps.logger, deps.jobs);
   }
 
   /** Trains a head on the collection's labelled documents and stores it as the name's next version. */

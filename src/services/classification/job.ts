@@ -4,14 +4,17 @@
  * the `writeTo` metadata key (a metadata patch: new seq, text and vector unchanged), so the
  * predictions are filterable like any metadata. Progress and the result go to the job row. The
  * jobs run on the job runner (services/jobs/job-runner.ts), one at a time per process, with its
- * heartbeat, stale sweep, cancellation and fail-on-stop.
+ * leases and cancellation. A job whose process stopped is taken over by another process (or this
+ * one's next start on SQLite) and run again from its start with what its row stores (collection,
+ * head name and pinned version, filter, writeTo): the same head writes the same predictions.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.js';
 import type { ClassifierRow, CollectionRow, JobRow, Store } from '../../store/types.js';
-import type { Filter } from '../filter.js';
 import type { PredictionModel } from './predict.js';
-import { JobRunner, jobRecords, type JobContext, type JobSchedule } from '../jobs/job-runner.js';
+import { parseFilter, type Filter } from '../filter.js';
+import { jobRecords } from '../jobs/job-records.js';
+import { JobRunner, type JobContext, type JobSchedule, type ResumedJob } from '../jobs/job-runner.js';
 
 /** The job kind of classifyDocuments. */
 const CLASSIFY_JOB_KIND = 'classify';
@@ -26,6 +29,17 @@ export interface ClassifyJobRequest {
   classifier: ClassifierRow;
   rawFilter: unknown;
   filter: Filter | null;
+  writeTo: string;
+}
+
+/** What a classifyDocuments job row stores: enough to run it again on another process. */
+interface ClassifyJobParams {
+  collection: string;
+  classifier: string;
+  /** The head version pinned when the job started. */
+  version: number;
+  /** The filter as the caller sent it. */
+  filter: unknown;
   writeTo: string;
 }
 
@@ -45,6 +59,7 @@ export class ClassifyJobs {
     this.runner = new JobRunner({
       ...schedule,
       records: jobRecords(store, CLASSIFY_JOB_KIND),
+      resume: (job) => this.resume(job),
       wording: { noun: 'classification', doing: 'classifying', rerun: 'classifyDocuments' },
       logger,
     });
@@ -53,10 +68,8 @@ export class ClassifyJobs {
   /** Stores a PENDING job and queues it; resolves with the job row at once. */
   async start(req: ClassifyJobRequest): Promise<JobRow> {
     const { collection, classifier: row } = req;
-    const job = await this.store.createJob({
-      id: randomUUID(), kind: CLASSIFY_JOB_KIND, collectionKey: collection.key,
-      params: { classifier: row.name, version: row.version, filter: req.rawFilter ?? null, writeTo: req.writeTo },
-    });
+    const params: ClassifyJobParams = { collection: collection.name, classifier: row.name, version: row.version, filter: req.rawFilter ?? null, writeTo: req.writeTo };
+    const job = await this.store.createJob({ id: randomUUID(), kind: CLASSIFY_JOB_KIND, collectionKey: collection.key, params: { ...params }, claim: this.runner.newClaim() });
     void this.runner.submit(job, (ctx) => this.execute(req, ctx));
     return job;
   }
@@ -66,9 +79,21 @@ export class ClassifyJobs {
     this.runner.cancelCollection(collection.key);
   }
 
-  /** Cancels this process's jobs and records them FAILED. */
+  /** Cancels this process's jobs and releases them for another process (or the next start) to take over. */
   close(): Promise<void> {
     return this.runner.close();
+  }
+
+  /** The request of a job taken over, rebuilt from its row; null when its collection or head version is gone. */
+  private async resume(job: JobRow): Promise<ResumedJob<JobUpdate> | null> {
+    const p = job.params as Partial<ClassifyJobParams>;
+    if (typeof p.collection !== 'string' || typeof p.classifier !== 'string' || typeof p.writeTo !== 'string') return null;
+    const collection = await this.store.getCollection(p.collection);
+    if (!collection || collection.key !== job.collectionKey) return null;
+    const classifier = await this.store.getClassifier(collection.key, p.classifier, p.version);
+    if (!classifier) return null;
+    const req: ClassifyJobRequest = { collection, classifier, rawFilter: p.filter ?? null, filter: parseFilter(p.filter), writeTo: p.writeTo };
+    return { collectionKey: collection.key, work: (ctx) => this.execute(req, ctx) };
   }
 
   private async execute(req: ClassifyJobRequest, job: JobContext<JobUpdate>): Promise<void> {

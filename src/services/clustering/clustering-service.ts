@@ -1,17 +1,21 @@
 /**
  * Clustering as a server-side job. `start` checks the request, stores a PENDING clustering with
- * its job and returns at once; the work (job.ts) runs in the background on the job runner
- * (services/jobs/job-runner.ts): at most `concurrency` at a time, progress stored as it goes,
- * failures stored as FAILED with a message safe to show, owned jobs refreshed and stale ones
- * swept, jobs cut short by a stop recorded FAILED.
+ * its job (held by this process's runner from its creation) and returns at once; the work
+ * (job.ts) runs in the background on the job runner (services/jobs/job-runner.ts): at most
+ * `concurrency` at a time, progress stored as it goes, failures stored as FAILED with a message
+ * safe to show, leases renewed. A clustering whose process stopped is taken over by another
+ * process (or this one's next start on SQLite) and computed again from its stored row
+ * (collection, filter, k, seed, restarts), which gives the same result as an uninterrupted run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.js';
-import type { ClusteringPatch, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, PageRequest, Store } from '../../store/types.js';
+import type { ClusteringPatch, ClusteringRow, ClusterRow, CollectionRow, DocumentRow, JobRow, PageRequest, Store } from '../../store/types.js';
 import { computeClustering } from './job.js';
 import { checkClustering, type ClusterInput } from './params.js';
 import { CLUSTER_JOB_KIND } from '../../store/rows.js';
-import { jobLeases, JobRunner, type JobContext, type JobSchedule } from '../jobs/job-runner.js';
+import { parseFilter } from '../filter.js';
+import { jobLeases } from '../jobs/job-records.js';
+import { JobRunner, type JobContext, type JobSchedule, type ResumedJob } from '../jobs/job-runner.js';
 
 /** Starts, reads, lists and deletes clusterings; owns the background jobs of this process. */
 export class ClusteringService {
@@ -25,6 +29,7 @@ export class ClusteringService {
         failStale: (before, error) => store.failStaleClusterings(before, error),
         ...jobLeases(store, CLUSTER_JOB_KIND),
       },
+      resume: (job) => this.resume(job),
       wording: { noun: 'clustering', doing: 'clustering', rerun: 'clusterCollection' },
       logger,
     });
@@ -33,8 +38,9 @@ export class ClusteringService {
   /** Checks the request and queues the job; resolves with the PENDING clustering. */
   async start(collection: CollectionRow, input: ClusterInput): Promise<ClusteringRow> {
     const checked = await checkClustering(this.store, collection, input);
-    const row = await this.store.createClustering({ id: randomUUID(), collectionKey: collection.key, params: checked.params });
-    void this.jobs.submit({ id: row.id, collectionKey: collection.key }, (job) => this.execute(collection, row, checked.documents, job));
+    const claim = this.jobs.newClaim();
+    const row = await this.store.createClustering({ id: randomUUID(), collectionKey: collection.key, params: checked.params, claim });
+    void this.jobs.submit({ id: row.id, collectionKey: collection.key, owner: claim.owner }, (job) => this.execute(collection, row, checked.documents, job));
     return row;
   }
 
@@ -61,7 +67,10 @@ export class ClusteringService {
     return { rows, total: () => this.store.countClusterDocuments(clusteringKey, members) };
   }
 
-  /** Cancels the job if this process runs it, then deletes the clustering; false when absent. */
+  /**
+   * Cancels the job if this process runs it, then deletes the clustering; false when absent. The
+   * process that runs it, if another, stops it at its next lease renewal (it no longer finds the row).
+   */
   async delete(id: string): Promise<boolean> {
     this.jobs.cancel(id);
     return this.store.deleteClustering(id);
@@ -72,9 +81,20 @@ export class ClusteringService {
     this.jobs.cancelCollection(collection.key);
   }
 
-  /** Cancels this process's jobs and records them FAILED. */
+  /** Cancels this process's jobs and releases them for another process (or the next start) to take over. */
   close(): Promise<void> {
     return this.jobs.close();
+  }
+
+  /** The work of a clustering taken over, rebuilt from its stored row; null when its row or collection is gone. */
+  private async resume(job: JobRow): Promise<ResumedJob<ClusteringPatch> | null> {
+    const row = await this.store.getClustering(job.id);
+    const collection = row && (await this.store.getCollection(row.collectionName));
+    if (!row || collection?.key !== row.collectionKey) return null;
+    // claimed: the clustering row is fresh again too
+    await this.store.updateClustering(row.id, {});
+    const expected = await this.store.countDocuments(collection.key, parseFilter(row.filter));
+    return { collectionKey: collection.key, work: (ctx) => this.execute(collection, row, expected, ctx) };
   }
 
   private async execute(collection: CollectionRow, row: ClusteringRow, expected: number, job: JobContext<ClusteringPatch>): Promise<void> {

@@ -91,10 +91,18 @@ export async function countClusterings(db: PgDb, collectionKey: number): Promise
   return row?.n ?? 0;
 }
 
-/** Store.deleteClustering for PostgreSQL: deleting the job cascades to the clustering, its clusters and assignments. */
+/**
+ * Store.deleteClustering for PostgreSQL: deleting the job cascades to the clustering, its clusters
+ * and assignments. The clustering row is locked first, as updateClustering and finishClustering
+ * lock it before its job: taken in the other order, a delete and a running job's heartbeat on
+ * another process deadlock.
+ */
 export async function deleteClustering(db: PgDb, id: string): Promise<boolean> {
-  const rows = await db.delete(jobs).where(and(eq(jobs.id, id), eq(jobs.kind, CLUSTER_JOB_KIND))).returning({ id: jobs.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    await tx.select({ key: clusterings.key }).from(clusterings).where(eq(clusterings.id, id)).for('update');
+    const rows = await tx.delete(jobs).where(and(eq(jobs.id, id), eq(jobs.kind, CLUSTER_JOB_KIND))).returning({ id: jobs.id });
+    return rows.length > 0;
+  });
 }
 
 /** Store.failStaleClusterings for PostgreSQL. */

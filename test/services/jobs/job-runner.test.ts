@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badInput } from '../../../src/errors.js';
-import { JobRunner, jobRecords, type JobContext, type JobSchedule } from '../../../src/services/jobs/job-runner.js';
+import { jobRecords } from '../../../src/services/jobs/job-records.js';
+import { JobRunner, type JobContext, type JobSchedule } from '../../../src/services/jobs/job-runner.js';
 import { openStore } from '../../../src/store/open.js';
 import type { JobRow, Store } from '../../../src/store/types.js';
 import { newCollection } from '../../store/suite-support.js';
@@ -233,6 +234,101 @@ describe('job runner', () => {
         status: 'FAILED', owner: 'heir', attempts: 2, error: 'this test job could not be resumed after its server stopped; run testJob again',
       });
       expect(await store.getJob(alive.id)).toMatchObject({ status: 'PENDING', owner: 'live-owner', attempts: 1 });
+    } finally {
+      await jobs.close();
+    }
+  });
+
+  it('runs a job created held by it (newClaim) without claiming it again: attempts 1', async () => {
+    const jobs = runner({ owner: 'creator' });
+    const row = await store.createJob({ id: `job-${++counter}`, kind: KIND, collectionKey: null, params: {}, claim: jobs.newClaim() });
+    expect(row).toMatchObject({ owner: 'creator', attempts: 1 });
+    await jobs.submit(row, async (job) => job.update({ status: 'SUCCEEDED', progress: 1 }));
+    expect(await store.getJob(row.id)).toMatchObject({ status: 'SUCCEEDED', owner: 'creator', attempts: 1 });
+    await jobs.close();
+  });
+
+  it('stops a job within a heartbeat when its lease is gone: row deleted, or taken over elsewhere; and writes nothing for it', async () => {
+    const jobs = runner({ heartbeatMs: 50, staleMs: 60_000, concurrency: 2 });
+    const c = await newCollection(store, `runner-${process.pid}-${++counter}`);
+    const deleted = await store.createJob({ id: `job-${++counter}`, kind: KIND, collectionKey: c.key, params: {}, claim: jobs.newClaim() });
+    const stolen = await store.createJob({ id: `job-${++counter}`, kind: KIND, collectionKey: null, params: {}, claim: jobs.newClaim() });
+    const [d, s] = [gate(), gate()];
+    const done = [jobs.submit(deleted, d.work), jobs.submit(stolen, s.work)];
+    await Promise.all([d.started, s.started]);
+    // another process deletes the first (its collection) and takes the second over
+    await store.deleteCollection(c.name);
+    const far = new Date(Date.now() + 3_600_000);
+    await store.claimJobs({ kind: KIND, owner: 'elsewhere', now: far, leaseUntil: far, limit: 1, id: stolen.id });
+    const t0 = Date.now();
+    await Promise.all(done);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(d.sawAbort() && s.sawAbort()).toBe(true);
+    expect(await store.getJob(deleted.id)).toBeNull();
+    expect(await store.getJob(stolen.id)).toMatchObject({ status: 'RUNNING', owner: 'elsewhere', attempts: 2 });
+    await jobs.close();
+    expect(await store.getJob(stolen.id)).toMatchObject({ status: 'RUNNING', owner: 'elsewhere' });
+  });
+
+  it('with resume, releases its jobs when it closes, and another runner takes them over at once (attempts 2)', async () => {
+    const kind = `${KIND}-release`;
+    const records = jobRecords(store, kind);
+    const resume = async (row: JobRow) => ({ collectionKey: null, work: async (ctx: JobContext<Update>) => ctx.update({ status: 'SUCCEEDED', progress: 1, result: { by: 'heir' } }) });
+    const first = new JobRunner<Update>({ heartbeatMs: 50, staleMs: 60_000, owner: 'leaving', records, wording, logger, resume });
+    const row = await store.createJob({ id: `job-${++counter}`, kind, collectionKey: null, params: {}, claim: first.newClaim() });
+    const g = gate();
+    void first.submit(row, g.work);
+    await g.started;
+    await first.close();
+    expect(g.sawAbort()).toBe(true);
+    const released = (await store.getJob(row.id))!;
+    expect(released).toMatchObject({ status: 'RUNNING', owner: 'leaving', attempts: 1 });
+    expect(released.leaseUntil!.getTime()).toBeLessThan(Date.now());
+    const heir = new JobRunner<Update>({ heartbeatMs: 50, staleMs: 60_000, owner: 'heir', records, wording, logger, resume });
+    try {
+      for (let i = 0; i < 40 && (await store.getJob(row.id))?.status !== 'SUCCEEDED'; i++) await sleep(50);
+      expect(await store.getJob(row.id)).toMatchObject({ status: 'SUCCEEDED', owner: 'heir', attempts: 2, result: { by: 'heir' } });
+    } finally {
+      await heir.close();
+    }
+  });
+
+  it('as the sole process, takes over at once a job left by a killed process whose lease has not ended yet', async () => {
+    const kind = `${KIND}-sole`;
+    const row = await store.createJob({
+      id: `job-${++counter}`, kind, collectionKey: null, params: {}, claim: { owner: 'killed', leaseUntil: new Date(Date.now() + 60_000) },
+    });
+    await store.updateJob(row.id, { status: 'RUNNING', progress: 0.5 });
+    const resume = async () => ({ collectionKey: null, work: async (ctx: JobContext<Update>) => ctx.update({ status: 'SUCCEEDED', progress: 1 }) });
+    const shared = new JobRunner<Update>({ heartbeatMs: 50, staleMs: 60_000, owner: 'shared', records: jobRecords(store, kind), wording, logger, resume });
+    await sleep(200);
+    // one of several processes waits for the lease to end
+    expect(await store.getJob(row.id)).toMatchObject({ status: 'RUNNING', owner: 'killed' });
+    await shared.close();
+    const sole = new JobRunner<Update>({ heartbeatMs: 50, staleMs: 60_000, owner: 'restarted', soleProcess: true, records: jobRecords(store, kind), wording, logger, resume });
+    try {
+      for (let i = 0; i < 40 && (await store.getJob(row.id))?.status !== 'SUCCEEDED'; i++) await sleep(50);
+      expect(await store.getJob(row.id)).toMatchObject({ status: 'SUCCEEDED', owner: 'restarted', attempts: 2 });
+    } finally {
+      await sole.close();
+    }
+  });
+
+  it('records FAILED, not run again, a job taken over more than maxAttempts times', async () => {
+    const kind = `${KIND}-attempts`;
+    const row = await store.createJob({ id: `job-${++counter}`, kind, collectionKey: null, params: {} });
+    for (const owner of ['p1', 'p2']) await store.claimJobs({ kind, owner, now: new Date(Date.now() + 3_600_000), leaseUntil: new Date(0), limit: 1 });
+    let ran = false;
+    const jobs = new JobRunner<Update>({
+      heartbeatMs: 50, maxAttempts: 2, owner: 'third', records: jobRecords(store, kind), wording, logger,
+      resume: async () => ({ collectionKey: null, work: async () => { ran = true; } }),
+    });
+    try {
+      for (let i = 0; i < 40 && (await store.getJob(row.id))?.status !== 'FAILED'; i++) await sleep(50);
+      expect(await store.getJob(row.id)).toMatchObject({
+        status: 'FAILED', owner: 'third', attempts: 3, error: 'this test job was stopped 2 times before it finished (its server stopped each time); run testJob again',
+      });
+      expect(ran).toBe(false);
     } finally {
       await jobs.close();
     }
