@@ -111,13 +111,6 @@ function givenFields<T extends object, K extends keyof T>(patch: T, keys: readon
   return out;
 }
 
-/** The fields among `keys` that `patch` gives (leaves out the undefined ones). */
-function givenFields<T extends object, K extends keyof T>(patch: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (patch[k] !== undefined) out[k] = patch[k];
-  return out;
-}
-
 /** The part of a clustering patch its job mirrors. */
 export function jobPatchOf(patch: ClusteringPatch): Partial<Pick<JobRow, 'status' | 'progress' | 'error'>> {
   return givenFields(patch, ['status', 'progress', 'error']);
