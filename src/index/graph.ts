@@ -11,6 +11,9 @@ export type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>;
 /** hnswlib's level generator seed: fixed so that builds are reproducible. */
 const RANDOM_SEED = 100;
 
+/** Slots a full graph grows to at least (it doubles above that). */
+const MIN_GROWTH = 64;
+
 /** A graph plus the set of keys live in it. */
 export class Graph {
   readonly live = new Set<number>();
@@ -43,7 +46,8 @@ export class Graph {
       else h.addPoint(point, key, true);
     } else {
       const capacity = h.getMaxElements();
-      if (h.getCurrentCount() >= capacity) h.resizeIndex(capacity * 2);
+      // an index saved empty loads with no slots at all (hnswlib sizes a read index by its count)
+      if (h.getCurrentCount() >= capacity) h.resizeIndex(Math.max(MIN_GROWTH, capacity * 2));
       h.addPoint(point, key, false);
     }
     this.live.add(key);

@@ -53,6 +53,18 @@ describe('hnsw index files', () => {
     await index.close();
   });
 
+  it('takes vectors into an index that was saved empty (read back with no slots)', async () => {
+    const empty = await openHnswIndex({ dir: tmp.dir, name: 'empty', params: params() });
+    await empty.save();
+    await empty.close();
+    const index = await openHnswIndex({ dir: tmp.dir, name: 'empty', params: params() });
+    expect(index.loadedFrom).toBe('file');
+    await index.upsert(items(base.slice(0, 100)), 1);
+    expect(index.size).toBe(100);
+    expect((await index.search([base[7]!], 1))[0]![0]!.key).toBe(7);
+    await index.close();
+  });
+
   it('loads when only ef (a search-time setting) changed', async () => {
     const index = await reopen(params({ ef: 200 }));
     expect([index.loadedFrom, index.seq]).toEqual(['file', 42]);
