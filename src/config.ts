@@ -46,6 +46,7 @@ const schema = z.object({
   SEMHUB_JOB_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
   SEMHUB_JOB_LEASE_MS: int(120_000, 100, 86_400_000),
   SEMHUB_GRAPHIQL: z.enum(['true', 'false']).optional(),
+  SEMHUB_CONSOLE: z.enum(['true', 'false']).optional(),
   SEMHUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -99,6 +100,8 @@ export interface Config {
   readonly jobLeaseMs: number;
   /** Serve the GraphiQL page at GET /graphql (Accept: text/html). */
   readonly graphiql: boolean;
+  /** Serve the review console at GET / (its bundle from dist/web). */
+  readonly console: boolean;
   readonly logLevel: string;
 }
 
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobHeartbeatMs: e.SEMHUB_JOB_HEARTBEAT_MS,
     jobLeaseMs: e.SEMHUB_JOB_LEASE_MS,
     graphiql: e.SEMHUB_GRAPHIQL === undefined ? isLoopbackHost(e.SEMHUB_HOST) : e.SEMHUB_GRAPHIQL === 'true',
+    console: e.SEMHUB_CONSOLE === undefined ? isLoopbackHost(e.SEMHUB_HOST) : e.SEMHUB_CONSOLE === 'true',
     logLevel: e.SEMHUB_LOG_LEVEL,
   });
 }

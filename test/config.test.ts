@@ -15,6 +15,14 @@ describe('configuration of limits, timeouts and GraphiQL', () => {
     expect(loadConfig({ SEMHUB_GRAPHIQL: 'false' }).graphiql).toBe(false);
   });
 
+  it('serves the console like GraphiQL: on for loopback binds, off elsewhere unless asked', () => {
+    expect(loadConfig({}).console).toBe(true);
+    expect(loadConfig({ SEMHUB_HOST: '0.0.0.0' }).console).toBe(false);
+    expect(loadConfig({ SEMHUB_HOST: '0.0.0.0', SEMHUB_CONSOLE: 'true' }).console).toBe(true);
+    expect(loadConfig({ SEMHUB_CONSOLE: 'false' }).console).toBe(false);
+    expect(() => loadConfig({ SEMHUB_CONSOLE: 'yes' })).toThrow(/SEMHUB_CONSOLE/);
+  });
+
   it('refuses bad values with one line each', () => {
     expect(() => loadConfig({ SEMHUB_REQUEST_TIMEOUT_MS: '0', SEMHUB_GRAPHIQL: 'yes' })).toThrow(ConfigError);
     try {

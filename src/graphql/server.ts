@@ -16,10 +16,10 @@ import type { Services } from '../services/services.js';
 import { mutationScopePlugin, scopeFor } from './auth.js';
 import { createLoaders, type RequestContext } from './context.js';
 import { internalErrorLogPlugin, makeFormatError } from './format-error.js';
-import { sendGraphiql, wantsGraphiql } from './graphiql.js';
 import { healthBody } from './health.js';
 import { codesOfBody, isJsonContentType, parseJsonBody, readBody, requestIdOf, sendError, sendJson, urlOf } from './http.js';
 import { QueryLimitsChecker, requestFromSearch } from './limits-request.js';
+import { WebPages, type PageRoute } from './pages/web-pages.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
@@ -31,11 +31,12 @@ export interface HttpApp {
   apollo: ApolloServer<Context>;
   metrics: Metrics;
 }
-type Route = 'graphql' | 'graphiql' | 'healthz' | 'metrics' | 'other';
+type Route = 'graphql' | PageRoute | 'healthz' | 'metrics' | 'other';
 
 /**
- * The HTTP front over node:http (no framework): POST/GET /graphql (Apollo Server), the GraphiQL
- * page at GET /graphql for browsers (when SEMHUB_GRAPHIQL), GET /healthz (always open), GET
+ * The HTTP front over node:http (no framework): POST/GET /graphql (Apollo Server), the web pages
+ * (pages/: the console at GET / when SEMHUB_CONSOLE, GraphiQL at GET /graphql for browsers when
+ * SEMHUB_GRAPHIQL, their bundles at /assets/), GET /healthz (always open), GET
  * /metrics (Prometheus; needs a key when keys are configured). Before GraphQL runs it checks the
  * API key, the body (size, content type, UTF-8, JSON, depth, surrogates) and the query limits
  * (tokens, fields, depth, cost); each failure is a coded GraphQL-shaped error. Every request runs
@@ -46,6 +47,7 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
   const typeDefs = loadTypeDefs();
   const queryLimits = new QueryLimitsChecker(buildSchema(typeDefs), config.limits);
   const metrics = createMetrics(services);
+  const pages = new WebPages(config);
   const internalErrors = internalErrorLogPlugin(logger);
   const apollo = new ApolloServer<Context>({
     typeDefs,
@@ -135,15 +137,17 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
         res.end(text);
         return;
       }
+      case 'console':
       case 'graphiql':
-        sendGraphiql(res, requestId);
+      case 'assets':
+        pages.send(where, req, res, url, requestId);
         return;
       case 'graphql':
         await send(res, requestId, await runWithTimeout(req, url, requestId, telemetry), telemetry);
         return;
       default:
         req.resume();
-        throw new AppError('NOT_FOUND', 'not found: GraphQL is at /graphql, health at /healthz, metrics at /metrics');
+        throw new AppError('NOT_FOUND', 'not found: the console is at /, GraphQL at /graphql, health at /healthz, metrics at /metrics');
     }
   };
 
@@ -152,8 +156,10 @@ export async function createHttpApp(services: Services, logger: Logger): Promise
     const requestId = requestIdOf(req);
     const url = urlOf(req);
     const telemetry = newTelemetry();
+    const page = pages.routeOf(req, url);
     let where: Route = 'other';
-    if (url.pathname === '/graphql') where = config.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : 'graphql';
+    if (page) where = page;
+    else if (url.pathname === '/graphql') where = 'graphql';
     else if (url.pathname === '/healthz' || url.pathname === '/metrics') where = url.pathname.slice(1) as Route;
     try {
       await route(req, res, url, where, requestId, telemetry);

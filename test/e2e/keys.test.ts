@@ -95,9 +95,11 @@ describe('API keys over HTTP', () => {
     expect(await res.text()).toMatch(/^semhub_graphql_errors_total\{code="FORBIDDEN"\} \d+$/m);
   });
 
-  it('keeps GraphiQL off on a non-loopback bind', async () => {
+  it('keeps GraphiQL and the console off on a non-loopback bind', async () => {
     const res = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(res.headers.get('content-type')).not.toMatch(/text\/html/);
+    expect((await fetch(`${server.base}/`, { headers: { accept: 'text/html' } })).status).toBe(404);
+    expect((await fetch(`${server.base}/assets/console.js`)).status).toBe(404);
   });
 });
 

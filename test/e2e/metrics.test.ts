@@ -145,15 +145,16 @@ describe('metrics, logs and operability', () => {
     expect(sample(await scrape(), 'semhub_graphql_errors_total', { code: 'OVERLOADED' })).toBe(1);
   });
 
-  it('serves the GraphiQL page on a loopback bind, self-contained', async () => {
-    const res = await fetch(server.url, { headers: { accept: 'text/html' } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-    const html = await res.text();
-    expect(html).toContain('<textarea id="query"');
-    expect(html).toContain('<textarea id="variables"');
-    expect(html).toMatch(/<button id="run"/);
-    expect(html).not.toMatch(/\bsrc=|\bhref=|https?:\/\//);
+  it('serves GraphiQL and the console on a loopback bind, from this origin only', async () => {
+    for (const [path, bundle] of [['/graphql', 'graphiql'], ['/', 'console']]) {
+      const res = await fetch(`${server.base}${path}`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self';/);
+      const html = await res.text();
+      expect(html).toContain(`<script type="module" src="/assets/${bundle}.js">`);
+      expect(html).not.toMatch(/https?:\/\//);
+      for (const [, url] of html.matchAll(/\b(?:src|href)="([^"]+)"/g)) expect(url).toMatch(/^\/assets\//);
+    }
   });
 });

@@ -61,7 +61,9 @@ export function ClusteringPicker({ collection, page, current }: { collection: st
       <ErrorMessage error={error} />
       {clusterings.length > 0 && (
         <details open={!current}>
-          <summary>{clusterings.length} clusterings of {collection}</summary>
+          <summary>
+            {clusterings.length} {clusterings.length === 1 ? 'clustering' : 'clusterings'} of {collection}
+          </summary>
           <ul className="choices">
             {clusterings.map((c) => (
               <li key={c.id}>

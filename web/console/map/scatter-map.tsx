@@ -111,7 +111,7 @@ export function ScatterMap({ points, categories, colors, highlighted, onHover, o
         </p>
       )}
       <div className="map-canvas">
-        <canvas ref={canvas} aria-label={`Cluster map: ${points.length} documents coloured by cluster. Hover a point for its text, click one to open its cluster; the table below lists the clusters.`} />
+        <canvas ref={canvas} tabIndex={0} aria-label={`Cluster map: ${points.length} documents coloured by cluster. Hover a point for its text, click one to open its cluster; arrow keys pan, + and - zoom; the table below lists the clusters.`} />
       </div>
     </div>
   );

@@ -20,6 +20,14 @@ function projectionText(p: NonNullable<Clustering['projection']>, documents: num
   return `${p.method.toUpperCase()} of ${p.sampleSize} ${rest > 0 ? 'sampled ' : ''}documents (${p.neighbors} neighbours, seed ${p.seed})${rest > 0 ? `, the other ${rest} placed by their nearest sampled ones` : ''}`;
 }
 
+/** How much of a hovered document's text the tooltip shows (the cluster panel has all of it). */
+const HOVER_CHARS = 280;
+
+/** `text` cut at a word before `max` characters, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max).replace(/\s+\S*$/, '')} …`;
+}
+
 /** The text of the hovered point, next to the pointer. */
 function HoverText({ collection, point, at }: { collection: string; point: ClusterPoint; at: { x: number; y: number } }) {
   const doc = useDocument(collection, point.documentId);
@@ -27,7 +35,7 @@ function HoverText({ collection, point, at }: { collection: string; point: Clust
     <div role="tooltip" className="map-tooltip" style={{ left: at.x + 12, top: at.y + 12 }}>
       <b>cluster {point.cluster}</b> · {point.documentId}
       <br />
-      {doc === undefined ? '…' : (doc?.text ?? '(deleted since)')}
+      {doc === undefined ? '…' : doc ? clip(doc.text, HOVER_CHARS) : '(deleted since)'}
     </div>
   );
 }
