@@ -9,6 +9,7 @@ import { ClusterReviewService } from './clustering/review.js';
 import { CollectionService } from './collections.js';
 import { DocumentService } from './documents.js';
 import { IndexManager } from './index-manager.js';
+import { MigrationService } from './migration/migration-service.js';
 import type { JobSchedule } from './jobs/job-runner.js';
 import { MetadataFollower } from './metadata-follower.js';
 import { RecordedModules } from './recorded-modules.js';
@@ -28,6 +29,8 @@ export interface Services {
   similarity: SimilarityService;
   jobs: JobLookup;
   clustering: ClusteringService;
+  /** Module migrations of collections (migrateCollection, revertMigration, ...). */
+  migrations: MigrationService;
   /** Renaming, merging and marking clusters, the map's points, and applying the reviewed labels. */
   clusterReview: ClusterReviewService;
   classification: ClassificationService;
@@ -65,9 +68,13 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
     onDeleted: async (c) => {
       clustering.cancelCollection(c);
       classification.cancelCollection(c);
+      migrations.cancelCollection(c);
       await indexes.drop(c);
     },
     onRebound: (c) => indexes.rebind(c),
+  });
+  const migrations = new MigrationService({
+    store, documents, collections, modules, logger, jobs, retrain: (c) => classification.retrainStale(c),
   });
   const follower = new MetadataFollower({ store, collections, indexes, modules, logger }, config.indexPollMs);
   return {
@@ -81,11 +88,13 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
     similarity: new SimilarityService(modules, config.limits),
     jobs: { get: (id) => store.getJob(id) },
     clustering,
+    migrations,
     clusterReview: new ClusterReviewService(store, (collection) => indexes.sync(collection)),
     classification,
     close: async () => {
       follower.close();
       await clustering.close();
+      await migrations.close();
       await classification.close();
       await indexes.close();
     },

@@ -69,6 +69,13 @@ export type Classifier = {
   name: Scalars['String']['output'];
   /** Documents matching the filter that had no usable label (missing, null, or not a string, number or boolean). */
   skipped: Scalars['Int']['output'];
+  /**
+   * True when the head was trained on vectors of another module than the collection is bound to now
+   * (a module migration swapped since): it serves only with its `version` asked for explicitly
+   * (texts are then embedded with its own module; a KNN head needs the previous module's vectors),
+   * and migrateCollection's retrainClassifiers trains it again.
+   */
+  stale: Scalars['Boolean']['output'];
   /** Documents the serving head was fitted on: the training split, or every labelled document when refitted. */
   trainedOn: Scalars['Int']['output'];
   /** How training went: iterations or epochs, stop reason, losses, fitSeconds (the numeric fit), totalSeconds, engine. */
@@ -242,6 +249,8 @@ export type Clustering = {
   kChosenBy?: Maybe<Scalars['String']['output']>;
   /** k as requested; null when the server chose it. */
   kRequested?: Maybe<Scalars['Int']['output']>;
+  /** The module whose vectors the clustering was computed with (null for clusterings stored before module migrations). */
+  module?: Maybe<EncoderModule>;
   /**
    * Every clustered live document's place on the 2D map, ordered by document key; empty until
    * SUCCEEDED. `first` defaults to 1000, at most 10000.
@@ -306,9 +315,16 @@ export type Collection = {
   /** Live vectors in the index (equals documentCount when healthy). */
   indexedCount: Scalars['Int']['output'];
   metric: Metric;
+  /** The running module migration; null when none runs. */
+  migration?: Maybe<Migration>;
   /** The module this collection's vectors come from (name, version, sha256, dims). */
   module: EncoderModule;
   name: Scalars['String']['output'];
+  /**
+   * The module bound before the last module migration's swap, whose vectors (and index files) are
+   * kept for revertMigration until dropPreviousVectors; null when none.
+   */
+  previousModule?: Maybe<EncoderModule>;
   /**
    * The newest change sequence committed to this collection (0 when none): read it after any write
    * (deleteDocuments, a classification job) and pass it as `afterSeq` to read that write.
@@ -466,6 +482,33 @@ export type Metric =
   /** Euclidean distance. */
   | 'L2';
 
+/**
+ * A module migration of a collection in progress (migrateCollection, revertMigration): the
+ * collection keeps serving on its bound module while the job re-embeds it with `target`, then swaps.
+ */
+export type Migration = {
+  __typename?: 'Migration';
+  /** Live documents with a current vector of the target. */
+  done: Scalars['Int']['output'];
+  /** Seconds left at that rate; null when unknown. */
+  eta?: Maybe<Scalars['Float']['output']>;
+  /** The migration's job (kind "migrate"): status, owner, lease, attempts; `result` holds this progress. */
+  job: Job;
+  /**
+   * embedding (catching up with the live documents), final (the last phase: writes embed with the
+   * target too), swapped (the target serves), retraining (stale classifier heads retrain), done.
+   */
+  phase: Scalars['String']['output'];
+  /** Documents embedded per second by the job's current run; null before its first batch. */
+  rate?: Maybe<Scalars['Float']['output']>;
+  /** True for a revertMigration (back to the module bound before the last swap). */
+  revert: Scalars['Boolean']['output'];
+  /** The module the collection is re-embedded with. */
+  target: EncoderModule;
+  /** Live documents of the collection (when the job last counted). */
+  total: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -478,6 +521,12 @@ export type Mutation = {
    * SUCCEEDED, `key` is not a top-level metadata key. NOT_FOUND: no such clustering. Write scope.
    */
   applyClusterLabels: ApplyClusterLabelsResult;
+  /**
+   * Cancels the running migration: the collection stays bound as it was and its job is CANCELLED (the
+   * vectors already embedded for the target are kept: a later migration to it reuses them, and
+   * dropPreviousVectors deletes them). CONFLICT NO_MIGRATION when none runs. Admin scope.
+   */
+  cancelMigration: Scalars['Boolean']['output'];
   /**
    * Classifies the stored documents matching `filter` (all without) with the head's latest version
    * (or `version`) as a job; each document gets {label, probability, version} under metadata key
@@ -514,6 +563,13 @@ export type Mutation = {
    */
   deleteDocuments: Scalars['Int']['output'];
   /**
+   * Deletes the collection's vectors of every module but its bound one (the previous module's, a
+   * cancelled migration's) and their index files; revertMigration is then no longer possible.
+   * CONFLICT NO_PREVIOUS_MODULE when there are none, MIGRATION_RUNNING while a migration runs.
+   * Admin scope.
+   */
+  dropPreviousVectors: Scalars['Boolean']['output'];
+  /**
    * Loads a module from a directory, file: URL or http(s) URL holding a TF.js graph model
    * (model.json, shards, optional vocab.json) or an ONNX module (model.onnx beside vocab.json).
    * A TF.js USE-style module runs on ONNX Runtime through a graph semhub builds and checks against
@@ -536,12 +592,31 @@ export type Mutation = {
    */
   mergeClusters: Clustering;
   /**
+   * Re-embeds the collection with `module` (a module's name, as createCollection takes it: loaded by
+   * loadModule here or on another process of the store) and then binds it to it, without downtime:
+   * a durable job (any process may run it, it survives a restart) embeds the live documents in
+   * batches while searches and writes keep being served on the bound module; in its last phase
+   * writes embed with both; when nothing is left, one transaction swaps the binding and every
+   * process swaps its index. Progress is in `Collection.migration` and the job. The previous
+   * module's vectors stay for revertMigration until dropPreviousVectors. With `retrainClassifiers`,
+   * stale heads are trained again on the new vectors with their saved parameters (new versions).
+   * CONFLICT (extensions.reason) when a migration already runs (MIGRATION_RUNNING) or the collection
+   * is bound to that module (SAME_MODULE); NOT_FOUND for an unknown module. Admin scope.
+   */
+  migrateCollection: Job;
+  /**
    * Gives a cluster a reviewed label (at most 200 characters, trimmed); its automatic label stays as
    * `autoLabel`. An empty label goes back to the automatic one. BAD_USER_INPUT: the clustering has not
    * SUCCEEDED, the cluster is merged into another (rename that one), the label is too long.
    * NOT_FOUND: no such clustering or cluster. Write scope.
    */
   renameCluster: Cluster;
+  /**
+   * Swaps back to the module bound before the last migration's swap: a migration job that re-embeds
+   * for that module only the documents written (or rewritten) since. CONFLICT NO_PREVIOUS_MODULE when
+   * there is none (never migrated, or dropped), MIGRATION_RUNNING while one runs. Admin scope.
+   */
+  revertMigration: Job;
   /**
    * Trains a classifier head on the collection's documents (those matching `filter`) labelled by
    * metadata `labelKey`, and stores it as the name's next version (older versions are kept). Labels
@@ -574,6 +649,11 @@ export type MutationApplyClusterLabelsArgs = {
   clustering: Scalars['ID']['input'];
   key: Scalars['String']['input'];
   overwrite?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationCancelMigrationArgs = {
+  collection: Scalars['String']['input'];
 };
 
 
@@ -627,6 +707,11 @@ export type MutationDeleteDocumentsArgs = {
 };
 
 
+export type MutationDropPreviousVectorsArgs = {
+  collection: Scalars['String']['input'];
+};
+
+
 export type MutationLoadModuleArgs = {
   name: Scalars['String']['input'];
   sha256?: InputMaybe<Scalars['String']['input']>;
@@ -649,10 +734,22 @@ export type MutationMergeClustersArgs = {
 };
 
 
+export type MutationMigrateCollectionArgs = {
+  collection: Scalars['String']['input'];
+  module: Scalars['String']['input'];
+  retrainClassifiers?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type MutationRenameClusterArgs = {
   cluster: Scalars['ID']['input'];
   clustering: Scalars['ID']['input'];
   label: Scalars['String']['input'];
+};
+
+
+export type MutationRevertMigrationArgs = {
+  collection: Scalars['String']['input'];
 };
 
 
@@ -994,6 +1091,7 @@ export type ResolversTypes = ResolversObject<{
   JobStatus: JobStatus;
   LabelScore: ResolverTypeWrapper<LabelScore>;
   Metric: Metric;
+  Migration: ResolverTypeWrapper<Omit<Migration, 'job' | 'target'> & { job: ResolversTypes['Job'], target: ResolversTypes['EncoderModule'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Prediction: ResolverTypeWrapper<PredictionModel>;
@@ -1038,6 +1136,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   Job: JobRow;
   LabelScore: LabelScore;
+  Migration: Omit<Migration, 'job' | 'target'> & { job: ResolversParentTypes['Job'], target: ResolversParentTypes['EncoderModule'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Prediction: PredictionModel;
@@ -1076,6 +1175,7 @@ export type ClassifierResolvers<ContextType = RequestContext, ParentType extends
   module?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   trainedOn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   training?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   validatedOn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1158,6 +1258,7 @@ export type ClusteringResolvers<ContextType = RequestContext, ParentType extends
   k?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   kChosenBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kRequested?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  module?: Resolver<Maybe<ResolversTypes['EncoderModule']>, ParentType, ContextType>;
   points?: Resolver<ResolversTypes['ClusterPointConnection'], ParentType, ContextType, Partial<ClusteringPointsArgs>>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   projection?: Resolver<Maybe<ResolversTypes['ClusterProjection']>, ParentType, ContextType>;
@@ -1187,8 +1288,10 @@ export type CollectionResolvers<ContextType = RequestContext, ParentType extends
   hnsw?: Resolver<ResolversTypes['Hnsw'], ParentType, ContextType>;
   indexedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['Metric'], ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['Migration']>, ParentType, ContextType>;
   module?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previousModule?: Resolver<Maybe<ResolversTypes['EncoderModule']>, ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1265,8 +1368,20 @@ export type LabelScoreResolvers<ContextType = RequestContext, ParentType extends
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type MigrationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Migration'] = ResolversParentTypes['Migration']> = ResolversObject<{
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  job?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  revert?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   applyClusterLabels?: Resolver<ResolversTypes['ApplyClusterLabelsResult'], ParentType, ContextType, RequireFields<MutationApplyClusterLabelsArgs, 'clustering' | 'key' | 'overwrite'>>;
+  cancelMigration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCancelMigrationArgs, 'collection'>>;
   classifyDocuments?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationClassifyDocumentsArgs, 'classifier' | 'collection'>>;
   clusterCollection?: Resolver<ResolversTypes['Clustering'], ParentType, ContextType, RequireFields<MutationClusterCollectionArgs, 'collection'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'name'>>;
@@ -1274,10 +1389,13 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deleteClustering?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteClusteringArgs, 'id'>>;
   deleteCollection?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCollectionArgs, 'name'>>;
   deleteDocuments?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationDeleteDocumentsArgs, 'collection' | 'ids'>>;
+  dropPreviousVectors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDropPreviousVectorsArgs, 'collection'>>;
   loadModule?: Resolver<ResolversTypes['EncoderModule'], ParentType, ContextType, RequireFields<MutationLoadModuleArgs, 'name' | 'source' | 'version'>>;
   markClusterNoise?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationMarkClusterNoiseArgs, 'cluster' | 'clustering' | 'noise'>>;
   mergeClusters?: Resolver<ResolversTypes['Clustering'], ParentType, ContextType, RequireFields<MutationMergeClustersArgs, 'clustering' | 'from' | 'into'>>;
+  migrateCollection?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationMigrateCollectionArgs, 'collection' | 'module' | 'retrainClassifiers'>>;
   renameCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRenameClusterArgs, 'cluster' | 'clustering' | 'label'>>;
+  revertMigration?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationRevertMigrationArgs, 'collection'>>;
   trainClassifier?: Resolver<ResolversTypes['Classifier'], ParentType, ContextType, RequireFields<MutationTrainClassifierArgs, 'collection' | 'head' | 'labelKey' | 'name' | 'refit' | 'validationSplit'>>;
   upsertDocuments?: Resolver<ResolversTypes['UpsertResult'], ParentType, ContextType, RequireFields<MutationUpsertDocumentsArgs, 'collection' | 'documents'>>;
 }>;
@@ -1372,6 +1490,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Job?: JobResolvers<ContextType>;
   LabelScore?: LabelScoreResolvers<ContextType>;
+  Migration?: MigrationResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Prediction?: PredictionResolvers<ContextType>;

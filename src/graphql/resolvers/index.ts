@@ -5,10 +5,11 @@ import { clusteringResolvers } from './clustering.js';
 import { collectionResolvers } from './collections.js';
 import { documentResolvers } from './documents.js';
 import { jobResolvers } from './jobs.js';
+import { migrationResolvers } from './migrations.js';
 import { moduleResolvers } from './modules.js';
 import { searchResolvers } from './search.js';
 
-const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers, clusteringResolvers, classificationResolvers];
+const parts: Resolvers[] = [collectionResolvers, documentResolvers, moduleResolvers, jobResolvers, searchResolvers, clusteringResolvers, classificationResolvers, migrationResolvers];
 
 /** All resolvers merged by type name. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>(
