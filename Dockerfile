@@ -24,8 +24,9 @@ COPY bin ./bin
 # python3, make and g++ for the two native addons (better-sqlite3, hnswlib-node).
 RUN npm ci --no-audit --no-fund --omit=optional
 COPY . .
-# Compile src/ to dist/ while typescript (a devDependency) is here, then fail the build, not the
-# first start: the compiled CLI runs, the native addons load. Then the devDependencies go.
+# Compile src/ to dist/ and bundle web/ into dist/web/ while typescript, esbuild and the pages'
+# libraries (devDependencies) are here, then fail the build, not the first start: the compiled CLI
+# runs, the native addons load. Then the devDependencies go.
 RUN npm run build \
  && node bin/semhub.js help >/dev/null \
  && node -e "require('better-sqlite3'); require('hnswlib-node')" \

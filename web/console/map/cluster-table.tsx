@@ -9,7 +9,7 @@ export function ClusterTable({ clusters, colors, openId, onOpen }: { clusters: C
       <TableHead columns={['cluster', 'label', 'size', 'keywords', 'state']} />
       <tbody>
         {clusters.map((c, i) => (
-          <tr key={c.id} data-cluster={c.id} aria-selected={openId === c.id}>
+          <tr key={c.id} data-cluster={c.id} className={openId === c.id ? 'open' : undefined}>
             <td>
               <span className="swatch" style={{ background: colors[i] }} />
               <button type="button" onClick={() => onOpen(c.id)} aria-label={`Open cluster ${c.id}`}>
