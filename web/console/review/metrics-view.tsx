@@ -26,7 +26,7 @@ export function MetricsView({ classifier }: { classifier: Classifier }) {
           </dl>
           <p className="muted">
             {m.refit
-              ? `Scores measured on the held-out validation split (${classifier.validatedOn} documents); the head was then refit on all ${classifier.trainedOn + classifier.validatedOn} labelled documents.`
+              ? `Scores measured on the held-out validation split (${classifier.validatedOn} documents) before the head was refit on all ${classifier.trainedOn} labelled documents, so they estimate it, usually a little low.`
               : `Scores measured on the held-out validation split; the head learned from the other ${classifier.trainedOn}.`}
             {classifier.skipped ? ` ${classifier.skipped} documents had no label and were skipped.` : ''}
           </p>
