@@ -22,13 +22,21 @@ export async function lockCollection(tx: PgTx, collectionKey: number): Promise<v
 }
 
 /** Inserts or replaces vectors by (document, module). */
+/**
+ * Inserts or replaces vectors by (document, module): one statement per module, its rows as four
+ * arrays (unnest), so the statement's size does not grow with the rows (drizzle's multi-row VALUES
+ * cost more CPU to build than the write itself).
+ */
 export async function writeVectors(tx: PgTx, collectionKey: number, rows: readonly VectorRow[]): Promise<void> {
-  await tx.insert(vectors)
-    .values(rows.map((r) => ({ documentKey: r.key, moduleSha256: r.module, collectionKey, seq: r.seq, contentHash: r.contentHash, vector: vectorToBytes(r.vector) })))
-    .onConflictDoUpdate({
-      target: [vectors.documentKey, vectors.moduleSha256],
-      set: { seq: excluded(vectors.seq), contentHash: excluded(vectors.contentHash), vector: excluded(vectors.vector) },
-    });
+  for (const module of new Set(rows.map((r) => r.module))) {
+    const mine = rows.filter((r) => r.module === module);
+    await tx.execute(sql`
+      INSERT INTO ${vectors} (document_key, module_sha256, collection_key, seq, content_hash, vector)
+      SELECT k, ${module}, ${collectionKey}::int, s, h, v
+      FROM unnest(${sql.param(mine.map((r) => r.key))}::bigint[], ${sql.param(mine.map((r) => r.seq))}::bigint[],
+                  ${sql.param(mine.map((r) => r.contentHash))}::text[], ${sql.param(mine.map((r) => vectorToBytes(r.vector)))}::bytea[]) AS t(k, s, h, v)
+      ON CONFLICT (document_key, module_sha256) DO UPDATE SET seq = excluded.seq, content_hash = excluded.content_hash, vector = excluded.vector`);
+  }
 }
 
 /** Gives every vector (of any module) of the documents `keys` their document's seq: every index applies them again (a delete, a revival). */
