@@ -341,6 +341,14 @@ export class IndexManager {
     if (entry) return entry;
     // a request that looked the collection up before it was deleted must not reopen its index
     if (this.dropped.has(collection.key)) throw notFound(`collection "${collection.name}" was deleted`);
+    // wanted again before it closed (a revert soon after a swap): the same index serves on
+    const retired = [...this.retiring].find((r) => r.entry.collection.key === collection.key && r.entry.module.sha256 === module.sha256);
+    if (retired) {
+      clearTimeout(retired.timer);
+      this.retiring.delete(retired);
+      this.entries.set(id, retired.entry);
+      return retired.entry;
+    }
     const ready = (async () => {
       if (module.sha256 === collection.module.sha256) await adoptLegacyIndex(this.dir, collection.key, module.sha256);
       const opened = await openHnswIndex({

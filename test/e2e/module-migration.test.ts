@@ -33,7 +33,7 @@ import { gql, removeDir, startServerProcess, type GqlResponse, type ServerProces
 const pairs = loadSts('dev');
 /** Unique STS-B dev sentences: 300 in the collection, then the writer's, then the reader's queries. */
 const sentences = pairs ? [...new Set(pairs.flatMap((p) => [p.a, p.b]))] : [];
-const DOCS = sentences.slice(0, 300).map((text, i) => ({ id: `s-${i}`, text, metadata: { src: 'orig' } }));
+const DOCS = sentences.slice(0, 300).map((text, i) => ({ id: `s-${i}`, text, metadata: { src: 'orig', half: i % 2 ? 'odd' : 'even' } }));
 const WRITES = sentences.slice(300, 420);
 const QUERIES = sentences.slice(420, 432);
 
@@ -122,6 +122,7 @@ describeIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'module mi
       ok(await gql(url, `mutation { createCollection(name: "sts") { name } }`));
       await upsertAll(url, 'sts', DOCS);
       expect((await loadBag(url)).loadModule.dims).toBe(BAG_DIMS);
+      ok(await gql(url, `mutation { trainClassifier(collection: "sts", name: "half", labelKey: "half", validationSplit: 0) { version } }`));
       const before = await Promise.all(QUERIES.map((q) => search(url, 'sts', q)));
 
       const results: { query: string; hits: Hit[] }[] = [];
@@ -177,6 +178,12 @@ describeIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'module mi
       }
       expect(used.get('use-lite')).toBeGreaterThan(0);
       expect(used.get('bag')).toBeGreaterThan(0);
+
+      // the head trained on USE-lite is stale: refused unless its version is asked for
+      expect(ok(await gql(url, `{ classifier(collection: "sts", name: "half") { version stale module { name } } }`)).classifier).toEqual({ version: 1, stale: true, module: { name: 'use-lite' } });
+      const refused = await gql(url, `{ classify(collection: "sts", classifier: "half", texts: ["a dog runs"]) { label } }`);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLASSIFIER_STALE' });
+      expect(ok(await gql(url, `{ classify(collection: "sts", classifier: "half", texts: ["a dog runs"], version: 1) { classifierVersion } }`)).classify).toEqual([{ classifierVersion: 1 }]);
 
       // every document written during the migration is found after the swap (its own text is its nearest neighbour)
       for (const [id, text] of written) expect((await search(url, 'sts', text, 1))[0], id).toMatchObject({ id, score: expect.closeTo(1, 4) });

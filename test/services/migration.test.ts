@@ -108,6 +108,10 @@ describe('module migration service', () => {
     expect((await s.classification.classify(swapped, 'topic', [skillet]))[0]).toMatchObject({ label: 'kitchen', classifier: { version: 2 } });
     expect((await s.classification.classify(swapped, 'topic', ['the toaster burns bread'], 1))[0]).toMatchObject({ label: 'kitchen', classifier: { version: 1 } });
     await s.classification.train(swapped, { name: 'old', labelKey: 'topic', head: 'LOGISTIC', validationSplit: 0 });
+    // a clustering records the module it is computed with, and reads that module's vectors
+    const clustering = await s.clustering.start(swapped, { k: 4, seed: 1 });
+    expect(clustering.module).toEqual(swapped.module);
+    expect(await finished(s, clustering.id)).toMatchObject({ status: 'SUCCEEDED', result: { documents: docs.length + 1 } });
 
     const revert = await s.migrations.revert(swapped);
     expect(revert.params).toMatchObject({ revert: true, target: c.module });
