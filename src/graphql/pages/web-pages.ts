@@ -22,7 +22,8 @@ export class WebPages {
   routeOf(req: IncomingMessage, url: URL): PageRoute | null {
     const { pathname } = url;
     if (pathname === '/graphql') return this.enabled.graphiql && wantsGraphiql(req, url.search) ? 'graphiql' : null;
-    if (pathname === '/' && this.enabled.console && (req.method === 'GET' || req.method === 'HEAD')) return 'console';
+    // origin-form only: an unparsable target also reads as "/" (urlOf) and must stay NOT_FOUND
+    if (pathname === '/' && req.url?.startsWith('/') && this.enabled.console && (req.method === 'GET' || req.method === 'HEAD')) return 'console';
     if (pathname.startsWith('/assets/') && (this.enabled.console || this.enabled.graphiql)) return 'assets';
     return null;
   }
