@@ -10,8 +10,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
-/** Where chromium is looked for: SEMHUB_TEST_CHROMIUM, else Debian's and Ubuntu's paths. */
-const CANDIDATES = [process.env.SEMHUB_TEST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+/** Where chromium is looked for: SEMHUB_TEST_CHROMIUM alone when set, else Debian's and Ubuntu's paths. */
+const CANDIDATES = process.env.SEMHUB_TEST_CHROMIUM ? [process.env.SEMHUB_TEST_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /** The chromium binary, or null when none is installed. */
 export function chromiumPath(): string | null {
