@@ -127,6 +127,26 @@ describeIfPresent(chromiumMissing(), 'the review console in chromium', () => {
       await page.locator('.map[data-highlighted="10"]').waitFor();
     });
 
+    it('works by keyboard: Tab reaches a cluster in the table and Enter opens its panel; Enter submits the search box', async () => {
+      const panel = page.locator('aside.cluster-panel');
+      const openNow = (await panel.count()) ? /Cluster (\S+)/.exec((await panel.getByRole('heading').first().textContent())!)?.[1] : undefined;
+      await page.getByRole('heading', { name: /^Cluster map/ }).click();
+      let target: string | null = null;
+      for (let i = 0; i < 80 && target === null; i++) {
+        await page.keyboard.press('Tab');
+        const at = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { closest: (s: string) => { getAttribute: (a: string) => string | null } | null } | null } }).document.activeElement?.closest('table.clusters tbody tr')?.getAttribute('data-cluster') ?? null);
+        if (at !== null && at !== openNow) target = at;
+      }
+      expect(target).not.toBeNull();
+      await page.keyboard.press('Enter');
+      await panel.getByRole('heading', { name: new RegExp(`Cluster ${target}\\b`) }).waitFor();
+      await panel.locator('[data-field="label"]').waitFor();
+      const box = page.getByLabel('Highlight search hits');
+      await box.fill('the blender is loud');
+      await box.press('Enter');
+      await page.getByRole('caption').filter({ hasText: 'hits for “the blender is loud”' }).waitFor();
+    });
+
     it('renames a cluster (the automatic label is kept), applies the labels and trains a head with its metrics', async () => {
       await page.getByRole('link', { name: 'Review these clusters' }).click();
       const rows = page.locator('table.review tbody tr');
@@ -180,6 +200,37 @@ describeIfPresent(chromiumMissing(), 'the review console in chromium', () => {
       await page.getByRole('button', { name: /^Classify 1 with topic-knn/ }).click();
       await page.getByRole('caption').filter({ hasText: 'The neighbours that voted' }).waitFor();
       expect(await page.locator('article.prediction table.hits tbody tr').count()).toBeGreaterThan(0);
+    });
+
+    it('fits 1280x800 and 1920x1080: no page scrolls sideways and the main controls are in view', async () => {
+      const pages: [string, string[]][] = [
+        ['#/', ['table.collections', 'header.top nav']],
+        ['#/collection/reviews', ['table.documents', '#search-text', 'form.filter button', 'form.search button']],
+        [`#/map/reviews/${encodeURIComponent(clusteringId)}`, ['.map-canvas canvas', '#search-text', 'table.clusters', 'form.search button']],
+        [`#/review/reviews/${encodeURIComponent(clusteringId)}`, ['table.review', '#label-key', '#train-key']],
+        ['#/classify/reviews', ['#classify-texts', '#classify-head', 'form.classify button[type="submit"]']],
+      ];
+      for (const [width, height] of [
+        [1280, 800],
+        [1920, 1080],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        for (const [hash, selectors] of pages) {
+          await page.goto(`${server.base}/${hash}`);
+          for (const selector of selectors) {
+            const control = page.locator(selector).first();
+            await control.waitFor({ state: 'visible' });
+            const box = (await control.boundingBox())!;
+            expect({ hash, width, selector, left: box.x >= 0, right: box.x + box.width <= width + 0.5 }).toEqual({ hash, width, selector, left: true, right: true });
+          }
+          const overflow = await page.evaluate(() => {
+            const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+            return d.scrollWidth - d.clientWidth;
+          });
+          expect({ hash, width, overflow }).toEqual({ hash, width, overflow: 0 });
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
     });
 
     it('met no CSP violation, console error or uncaught error on the way', () => {
