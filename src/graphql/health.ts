@@ -1,8 +1,9 @@
 /**
  * The body of `GET /healthz` (always open, 200 while the process serves): the store's dialect,
  * the loaded modules and their backends, and how far each loaded index is behind the store, per
- * collection: `indexSeq` (the newest change it reflects), `storeSeq` (the collection's newest
- * committed change), `behind` (documents changed after indexSeq, what its next catch-up applies)
+ * collection and module (`module`; `serving` false for a module migration's shadow index):
+ * `indexSeq` (the newest change it reflects), `storeSeq` (the newest committed change of that
+ * module's vectors), `behind` (vectors changed after indexSeq, what its next catch-up applies)
  * and `oldestUnappliedMs` (age of the oldest of those changes, by the writer's clock; 0 when none).
  * The lag costs one indexed store read per loaded index; when the store does not answer within
  * HEALTH_LAG_TIMEOUT_MS, `indexes` is null and `indexesError` says why (still 200: the process

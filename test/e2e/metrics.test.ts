@@ -93,7 +93,7 @@ describe('metrics, logs and operability', () => {
     expect(sample(text, 'semhub_index_lag_seconds', { collection: 'm' })).toBe(0);
     const seq = (await gql(server.url, '{ collection(name: "m") { seq } }')).data.collection.seq;
     const health = (await (await fetch(`${server.base}/healthz`)).json()) as { indexes: unknown };
-    expect(health.indexes).toEqual([{ collection: 'm', indexSeq: seq, storeSeq: seq, behind: 0, oldestUnappliedMs: 0, opening: false }]);
+    expect(health.indexes).toEqual([{ collection: 'm', module: 'use-lite@1', serving: true, indexSeq: seq, storeSeq: seq, behind: 0, oldestUnappliedMs: 0, opening: false }]);
   });
 
   it('counts search hit rows answered from the document cache and from the store', async () => {

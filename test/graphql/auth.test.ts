@@ -54,7 +54,7 @@ const call = async (field: string, scope: ApiKeyScope) => {
 
 describe('every mutation resolver checks the scope first', () => {
   const mutations = Object.keys(buildSchema(loadTypeDefs()).getMutationType()!.getFields());
-  const ADMIN = new Set(['createCollection', 'deleteCollection', 'loadModule']);
+  const ADMIN = new Set(['createCollection', 'deleteCollection', 'loadModule', 'migrateCollection', 'revertMigration', 'cancelMigration', 'dropPreviousVectors']);
 
   it.each(mutations)('%s refuses a read key with FORBIDDEN before any work', async (field) => {
     expect((resolvers.Mutation as Record<string, unknown>)[field], `no resolver for Mutation.${field}`).toBeTypeOf('function');

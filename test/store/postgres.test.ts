@@ -95,6 +95,44 @@ if (server.url) {
       }
     });
 
+    it('keys the vectors of a database written before module migrations by their collection\'s module', async () => {
+      const old = await createTestDatabase(adminUrl, 'semhub_old_vectors');
+      try {
+        const client = new pg.Client({ connectionString: old.url });
+        await client.connect();
+        try {
+          const folder = migrationsBefore('pg', '0007_module_vectors');
+          await migrate(drizzle({ client }), { migrationsFolder: folder });
+          rmSync(folder, { recursive: true, force: true });
+          await client.query(`INSERT INTO collections (name, module_name, module_version, module_sha256, dims, metric, hnsw_m, hnsw_ef_construction, hnsw_ef, created_at)
+            VALUES ('old', 'm', '1', 's1', 2, 'cosine', 16, 200, 64, now())`);
+          await client.query(`INSERT INTO documents (collection_key, id, text, metadata, content_hash, seq, created_at, updated_at, deleted_at)
+            VALUES (1, 'kept', 'a kept text', NULL, 'h1', nextval('document_seq'), now(), now(), NULL),
+                   (1, 'gone', 'a gone text', NULL, 'h2', nextval('document_seq'), now(), now(), now())`);
+          await client.query(`INSERT INTO vectors (document_key, vector) SELECT key, '\\x0000803f00000040'::bytea FROM documents`);
+        } finally {
+          await client.end();
+        }
+        const store = await openStore({ databaseUrl: old.url, dataDir: '/nonexistent' });
+        try {
+          const c = (await store.getCollection('old'))!;
+          expect(c).toMatchObject({ module: { sha256: 's1', dims: 2 }, previousModule: null, migration: null, bindingVersion: 0 });
+          const [kept] = await store.getDocumentsByIds(c.key, ['kept']);
+          const changes = await store.changesSince(c.key, 's1', 0, 10);
+          expect(changes.map((ch) => [ch.key === kept!.key, ch.deleted])).toEqual([[true, false], [false, true]]);
+          expect(changes[0]).toMatchObject({ seq: kept!.seq, vector: Float32Array.from([1, 2]) });
+          expect((await store.vectorsByContentHash(c.key, 's1', ['h1', 'h2'])).size).toBe(2);
+          expect(await store.countStale(c.key, 's1')).toBe(0);
+          await store.upsertDocuments(c.key, [{ ...doc('kept', 'a new text'), vector: Float32Array.from([3, 4]) }], { module: 's1' });
+          expect(await store.getVectorsByKeys(c.key, 's1', [kept!.key])).toEqual([Float32Array.from([3, 4])]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await old.drop();
+      }
+    });
+
     it('does not echo the password when it cannot connect', async () => {
       const url = new URL(adminUrl);
       url.password = 'hunter2-secret';

@@ -146,6 +146,43 @@ describe('sqlite full-text index', () => {
     });
   }
 
+  it('keys the vectors of a database written before module migrations by their collection\'s module', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'semhub-sqlite-vectors-'));
+    try {
+      const raw = new Database(path.join(dir, 'semhub.db'));
+      const folder = migrationsBefore('sqlite', '0009_module_vectors');
+      migrate(drizzle({ client: raw }), { migrationsFolder: folder });
+      rmSync(folder, { recursive: true, force: true });
+      const now = Date.now();
+      raw.prepare(`INSERT INTO collections (name, module_name, module_version, module_sha256, dims, metric, hnsw_m, hnsw_ef_construction, hnsw_ef, created_at)
+        VALUES ('old', 'm', '1', 's1', 2, 'cosine', 16, 200, 64, ?)`).run(now);
+      const insert = raw.prepare(`INSERT INTO documents (collection_key, id, text, metadata, content_hash, seq, created_at, updated_at, deleted_at)
+        VALUES (1, ?, ?, NULL, ?, ?, ?, ?, ?)`);
+      insert.run('kept', 'a kept text', 'h1', 5, now, now, null);
+      insert.run('gone', 'a gone text', 'h2', 7, now, now, now);
+      raw.prepare(`INSERT INTO vectors (document_key, vector) SELECT key, x'0000803f00000040' FROM documents`).run();
+      raw.close();
+
+      const store = await openStore({ dataDir: dir });
+      try {
+        const c = (await store.getCollection('old'))!;
+        expect(c).toMatchObject({ module: { sha256: 's1', dims: 2 }, previousModule: null, migration: null, bindingVersion: 0 });
+        const [kept] = await store.getDocumentsByIds(c.key, ['kept']);
+        const changes = await store.changesSince(c.key, 's1', 0, 10);
+        expect(changes.map((ch) => [ch.key === kept!.key, ch.seq, ch.deleted])).toEqual([[true, 5, false], [false, 7, true]]);
+        expect(changes[0]!.vector).toEqual(Float32Array.from([1, 2]));
+        expect((await store.vectorsByContentHash(c.key, 's1', ['h1', 'h2'])).size).toBe(2);
+        expect(await store.countStale(c.key, 's1')).toBe(0);
+        await store.upsertDocuments(c.key, [{ ...doc('kept', 'a new text'), vector: Float32Array.from([3, 4]) }], { module: 's1' });
+        expect(await store.getVectorsByKeys(c.key, 's1', [kept!.key])).toEqual([Float32Array.from([3, 4])]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the jobs of a database written before job leases, unclaimed, and claims them', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'semhub-sqlite-jobs-'));
     try {
