@@ -12,7 +12,7 @@ import { withDocumentCache } from '../../src/store/document-cache.js';
 import { openStore } from '../../src/store/open.js';
 import type { ChangeNotice } from '../../src/store/types.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { migrationsBefore } from './migration-support.js';
+import { expectVectorsKeyedByModule, migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
 import { doc, newCollection } from './suite-support.js';
 
@@ -115,16 +115,7 @@ if (server.url) {
         }
         const store = await openStore({ databaseUrl: old.url, dataDir: '/nonexistent' });
         try {
-          const c = (await store.getCollection('old'))!;
-          expect(c).toMatchObject({ module: { sha256: 's1', dims: 2 }, previousModule: null, migration: null, bindingVersion: 0 });
-          const [kept] = await store.getDocumentsByIds(c.key, ['kept']);
-          const changes = await store.changesSince(c.key, 's1', 0, 10);
-          expect(changes.map((ch) => [ch.key === kept!.key, ch.deleted])).toEqual([[true, false], [false, true]]);
-          expect(changes[0]).toMatchObject({ seq: kept!.seq, vector: Float32Array.from([1, 2]) });
-          expect((await store.vectorsByContentHash(c.key, 's1', ['h1', 'h2'])).size).toBe(2);
-          expect(await store.countStale(c.key, 's1')).toBe(0);
-          await store.upsertDocuments(c.key, [{ ...doc('kept', 'a new text'), vector: Float32Array.from([3, 4]) }], { module: 's1' });
-          expect(await store.getVectorsByKeys(c.key, 's1', [kept!.key])).toEqual([Float32Array.from([3, 4])]);
+          await expectVectorsKeyedByModule(store);
         } finally {
           await store.close();
         }

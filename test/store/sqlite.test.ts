@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { migrationsBefore } from './migration-support.js';
+import { expectVectorsKeyedByModule, migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
 import { doc, newCollection } from './suite-support.js';
 
@@ -165,16 +165,7 @@ describe('sqlite full-text index', () => {
 
       const store = await openStore({ dataDir: dir });
       try {
-        const c = (await store.getCollection('old'))!;
-        expect(c).toMatchObject({ module: { sha256: 's1', dims: 2 }, previousModule: null, migration: null, bindingVersion: 0 });
-        const [kept] = await store.getDocumentsByIds(c.key, ['kept']);
-        const changes = await store.changesSince(c.key, 's1', 0, 10);
-        expect(changes.map((ch) => [ch.key === kept!.key, ch.seq, ch.deleted])).toEqual([[true, 5, false], [false, 7, true]]);
-        expect(changes[0]!.vector).toEqual(Float32Array.from([1, 2]));
-        expect((await store.vectorsByContentHash(c.key, 's1', ['h1', 'h2'])).size).toBe(2);
-        expect(await store.countStale(c.key, 's1')).toBe(0);
-        await store.upsertDocuments(c.key, [{ ...doc('kept', 'a new text'), vector: Float32Array.from([3, 4]) }], { module: 's1' });
-        expect(await store.getVectorsByKeys(c.key, 's1', [kept!.key])).toEqual([Float32Array.from([3, 4])]);
+        await expectVectorsKeyedByModule(store);
       } finally {
         await store.close();
       }
