@@ -91,6 +91,13 @@ export class CollectionService {
     return row;
   }
 
+  /** `row`'s collection as the store has it now (current); NOT_FOUND when it was deleted (or re-created under its name) meanwhile. */
+  async reread(row: CollectionRow): Promise<CollectionRow> {
+    const now = await this.current(row.name);
+    if (now?.key !== row.key) throw notFound(`collection "${row.name}" was deleted`);
+    return now;
+  }
+
   /**
    * A newer row of a collection whose module binding changed (a migration started, entered its
    * last phase, swapped or ended; previous vectors dropped), here or elsewhere: runs the onRebound

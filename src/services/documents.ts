@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import type { Encoder, ModuleRegistry } from '../modules/types.js';
 import { isModuleChanged } from '../store/binding.js';
 import type { CollectionRow, DocumentRow, DocumentWrite, ModuleBinding, PageRequest, Store } from '../store/types.js';
@@ -33,8 +33,8 @@ export interface UpsertReport {
 export interface WriteHooks {
   /** Called after each commit to the collection. */
   afterWrite?(collection: CollectionRow): Promise<void>;
-  /** The collection read again from the store (its module binding changed under a write); null when it is gone. */
-  current?(name: string): Promise<CollectionRow | null>;
+  /** The collection read again from the store (its module binding changed under a write); NOT_FOUND when it is gone. */
+  reread?(collection: CollectionRow): Promise<CollectionRow>;
 }
 
 /** Tries of an upsert whose collection's module binding keeps changing under it (a swap, a migration's last phase). */
@@ -57,14 +57,10 @@ export class DocumentService {
   ) {}
 
   /**
-   * The encoder a collection is bound to (loaded from its record first when another process loaded
-   * the module: ModuleRegistry.acquire); CONFLICT when the loaded module differs.
+   * The encoder of `module` (the collection's bound module, a migration's target, a stale head's),
+   * loaded from its record first when another process loaded it (ModuleRegistry.acquire); CONFLICT
+   * when the loaded module of that name differs.
    */
-  encoderFor(collection: CollectionRow): Promise<Encoder> {
-    return this.encoderOf(collection, collection.module);
-  }
-
-  /** The encoder of `module` (the collection's bound module, a migration's target, a stale head's); CONFLICT when the loaded module of that name differs. */
   async encoderOf(collection: CollectionRow, module: ModuleBinding): Promise<Encoder> {
     const encoder = await this.modules.acquire(module.name);
     const { version, sha256, dims } = encoder.info;
@@ -122,10 +118,8 @@ export class DocumentService {
         const seq = outcome.written.reduce((m, w) => Math.max(m, w.seq), 0);
         return { ids, errors, upserted: outcome.written.length, embedded, seq };
       } catch (e) {
-        if (!isModuleChanged(e) || !this.hooks.current || tries >= UPSERT_TRIES) throw e;
-        const now = await this.hooks.current(row.name);
-        if (now?.key !== row.key) throw notFound(`collection "${row.name}" was deleted`);
-        row = now;
+        if (!isModuleChanged(e) || !this.hooks.reread || tries >= UPSERT_TRIES) throw e;
+        row = await this.hooks.reread(row);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../errors.js';
+import { badInput } from '../errors.js';
 import type { IndexHit } from '../index/types.js';
 import { isModuleChanged } from '../store/binding.js';
 import type { CollectionRow, DocumentRow, Metric, ModuleBinding, Store } from '../store/types.js';
@@ -63,14 +63,14 @@ interface Planned {
  * queries to the index in one batch. A batch is computed with one module throughout: its query
  * vectors, index and stored vectors are all that module's; when the collection's binding changed
  * under it (a module migration's swap: MODULE_CHANGED), the batch runs again on the collection
- * as the store has it now (`current`).
+ * as the store has it now (`reread`).
  */
 export class SearchService {
   constructor(
     private readonly store: Store,
     private readonly documents: DocumentService,
     private readonly indexes: IndexManager,
-    private readonly current?: (name: string) => Promise<CollectionRow | null>,
+    private readonly reread?: (collection: CollectionRow) => Promise<CollectionRow>,
   ) {}
 
   async search(collection: CollectionRow, req: SearchRequest): Promise<Hit[]> {
@@ -81,9 +81,8 @@ export class SearchService {
     try {
       return await this.run(collection, reqs, opts.module ?? collection.module, opts.module !== undefined);
     } catch (e) {
-      if (!isModuleChanged(e) || !this.current || opts.module) throw e;
-      const now = await this.current(collection.name);
-      if (now?.key !== collection.key) throw notFound(`collection "${collection.name}" was deleted`);
+      if (!isModuleChanged(e) || !this.reread || opts.module) throw e;
+      const now = await this.reread(collection);
       return this.run(now, reqs, now.module, false);
     }
   }

@@ -55,12 +55,12 @@ export function createServices(config: Config, store: Store, registry: ModuleReg
   const indexes = new IndexManager(store, path.join(config.dataDir, 'indexes'), logger, undefined, config.indexPollMs);
   const documents = new DocumentService(store, modules, config.limits, {
     afterWrite: (collection) => indexes.sync(collection),
-    current: (name) => collections.current(name),
+    reread: (collection) => collections.reread(collection),
   });
   // SQLite is one process (the data directory's lock): a lease found at start is a dead process's
   const jobs: JobSchedule = { heartbeatMs: config.jobHeartbeatMs, staleMs: config.jobLeaseMs, soleProcess: store.dialect === 'sqlite' };
   const clustering = new ClusteringService(store, logger, jobs);
-  const search = new SearchService(store, documents, indexes, (name) => collections.current(name));
+  const search = new SearchService(store, documents, indexes, (collection) => collections.reread(collection));
   const classification = new ClassificationService({
     store, documents, search, limits: config.limits, logger, afterWrite: (collection) => indexes.sync(collection), jobs,
   });
