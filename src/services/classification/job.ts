@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.js';
-import type { ClassifierRow, CollectionRow, JobRow, Store } from '../../store/types.js';
+import type { ClassifierRow, CollectionRow, JobRow, JobRowPatch, Store } from '../../store/types.js';
 import type { PredictionModel } from './predict.js';
 import { parseFilter, type Filter } from '../filter.js';
 import { jobRecords } from '../jobs/job-records.js';
@@ -43,11 +43,10 @@ interface ClassifyJobParams {
   writeTo: string;
 }
 
-type JobUpdate = Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>;
 
 /** Starts and runs classifyDocuments jobs; owns those of this process. */
 export class ClassifyJobs {
-  private readonly runner: JobRunner<JobUpdate>;
+  private readonly runner: JobRunner<JobRowPatch>;
 
   constructor(
     private readonly store: Store,
@@ -85,7 +84,7 @@ export class ClassifyJobs {
   }
 
   /** The request of a job taken over, rebuilt from its row; null when its collection or head version is gone. */
-  private async resume(job: JobRow): Promise<ResumedJob<JobUpdate> | null> {
+  private async resume(job: JobRow): Promise<ResumedJob<JobRowPatch> | null> {
     const p = job.params as Partial<ClassifyJobParams>;
     if (typeof p.collection !== 'string' || typeof p.classifier !== 'string' || typeof p.writeTo !== 'string') return null;
     const collection = await this.store.getCollection(p.collection);
@@ -96,7 +95,7 @@ export class ClassifyJobs {
     return { collectionKey: collection.key, work: (ctx) => this.execute(req, ctx) };
   }
 
-  private async execute(req: ClassifyJobRequest, job: JobContext<JobUpdate>): Promise<void> {
+  private async execute(req: ClassifyJobRequest, job: JobContext<JobRowPatch>): Promise<void> {
     const { collection, classifier: row, filter, writeTo } = req;
     const { id, signal } = job;
     const total = await this.store.countDocuments(collection.key, filter);

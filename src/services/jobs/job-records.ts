@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { JobRow, Store } from '../../store/types.js';
+import type { JobRow, JobRowPatch, Store } from '../../store/types.js';
 import type { JobPatch } from './progress.js';
 
 /**
@@ -42,7 +42,7 @@ export function jobLeases(store: Store, kind: string): JobLeases {
 }
 
 /** The job rows of `kind` in the store's jobs table (kinds with no table of their own). */
-export function jobRecords(store: Store, kind: string): JobRecords<Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>> {
+export function jobRecords(store: Store, kind: string): JobRecords<JobRowPatch> {
   return {
     update: (id, patch) => store.updateJob(id, patch),
     failStale: (staleBefore, error) => store.failStaleJobs(kind, staleBefore, error),

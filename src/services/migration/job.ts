@@ -15,7 +15,7 @@
  * Every process follows the swap; this one at once (CollectionService.rebound).
  */
 import { notFound } from '../../errors.js';
-import type { CollectionRow, JobRow, ModuleBinding, Store } from '../../store/types.js';
+import type { CollectionRow, JobRow, JobRowPatch, ModuleBinding, Store } from '../../store/types.js';
 import type { CollectionService } from '../collections.js';
 import type { DocumentService } from '../documents.js';
 import type { JobContext } from '../jobs/job-runner.js';
@@ -36,8 +36,6 @@ export interface MigrationParams {
   revert: boolean;
 }
 
-export type JobUpdate = Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>;
-
 /** What the work needs of the services. */
 export interface MigrationDeps {
   store: Store;
@@ -51,7 +49,7 @@ export interface MigrationDeps {
 class Stopped extends Error {}
 
 /** Runs (or resumes) the migration `jobId` to its end; returns early, recording nothing, when it stops. */
-export async function runMigration(deps: MigrationDeps, jobId: string, params: MigrationParams, ctx: JobContext<JobUpdate>): Promise<void> {
+export async function runMigration(deps: MigrationDeps, jobId: string, params: MigrationParams, ctx: JobContext<JobRowPatch>): Promise<void> {
   try {
     await run(deps, jobId, params, ctx);
   } catch (e) {
@@ -59,7 +57,7 @@ export async function runMigration(deps: MigrationDeps, jobId: string, params: M
   }
 }
 
-async function run(deps: MigrationDeps, jobId: string, params: MigrationParams, ctx: JobContext<JobUpdate>): Promise<void> {
+async function run(deps: MigrationDeps, jobId: string, params: MigrationParams, ctx: JobContext<JobRowPatch>): Promise<void> {
   const { store, collections } = deps;
   const { target } = params;
   let c = await collections.current(params.collection);

@@ -12,12 +12,12 @@ import { conflict, notFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ModuleRegistry } from '../../modules/types.js';
 import { isModuleChanged } from '../../store/binding.js';
-import type { CollectionRow, JobRow, ModuleBinding, Store } from '../../store/types.js';
+import type { CollectionRow, JobRow, JobRowPatch, ModuleBinding, Store } from '../../store/types.js';
 import type { CollectionService } from '../collections.js';
 import type { DocumentService } from '../documents.js';
 import { jobLeases } from '../jobs/job-records.js';
 import { JobRunner, type JobSchedule, type ResumedJob } from '../jobs/job-runner.js';
-import { runMigration, type JobUpdate, type MigrationDeps, type MigrationParams } from './job.js';
+import { runMigration, type MigrationDeps, type MigrationParams } from './job.js';
 import type { MigrationProgress } from './progress.js';
 
 /** The job kind of module migrations (reverts included). */
@@ -38,11 +38,11 @@ export interface MigrationServiceDeps extends MigrationDeps {
 
 /** Starts, reverts, cancels and reads module migrations; owns this process's migration jobs. */
 export class MigrationService {
-  private readonly runner: JobRunner<JobUpdate>;
+  private readonly runner: JobRunner<JobRowPatch>;
 
   constructor(private readonly deps: MigrationServiceDeps) {
     const { store } = deps;
-    this.runner = new JobRunner<JobUpdate>({
+    this.runner = new JobRunner<JobRowPatch>({
       ...deps.jobs,
       records: {
         // a failed migration leaves the collection as it was: its end clears the migration in the same transaction
@@ -144,7 +144,7 @@ export class MigrationService {
   }
 
   /** The work of a migration job taken over, rebuilt from its row; null when its collection is gone. */
-  private async resume(job: JobRow): Promise<ResumedJob<JobUpdate> | null> {
+  private async resume(job: JobRow): Promise<ResumedJob<JobRowPatch> | null> {
     const params = job.params as unknown as MigrationParams;
     if (typeof params.collection !== 'string' || !params.target) return null;
     const c = await this.deps.store.getCollection(params.collection);

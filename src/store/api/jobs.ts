@@ -21,12 +21,15 @@ export interface JobRow {
   updatedAt: Date;
 }
 
+/** What a job's updates change (JobStore.updateJob). */
+export type JobRowPatch = Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>;
+
 /** The jobs of a store. */
 export interface JobStore {
   /** Stores a PENDING job at progress 0: unclaimed, or claimed by `claim` (attempts 1). */
   createJob(job: NewJob): Promise<JobRow>;
   /** Applies `patch` and bumps updatedAt; a job that no longer exists (collection deleted) is ignored. */
-  updateJob(id: string, patch: Partial<Pick<JobRow, 'status' | 'progress' | 'result' | 'error'>>): Promise<void>;
+  updateJob(id: string, patch: JobRowPatch): Promise<void>;
   getJob(id: string): Promise<JobRow | null>;
   /**
    * Marks PENDING/RUNNING jobs of `kind` last updated before `staleBefore` FAILED with `error`
