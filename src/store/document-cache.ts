@@ -103,7 +103,11 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
     return result;
   };
 
-  /** Reads of the change log: changes found mean documents changed (here or elsewhere) since the reader looked. */
+  /**
+   * Reads of the change log: changes found mean documents changed (here or elsewhere) since the
+   * reader looked. Only a store shared by several processes (one with a change feed) needs this:
+   * on a store of one process every change is a write through this cache, which already cleared it.
+   */
   async function changesSince(...args: Parameters<Store['changesSince']>): ReturnType<Store['changesSince']> {
     const changes = await store.changesSince(...args);
     if (changes.length > 0) clear();
@@ -116,7 +120,7 @@ export function withDocumentCache(store: Store, capacity = DOCUMENT_CACHE_ROWS):
   // Methods are bound (reads) or wrapped (writes) once per name, not on every call.
   const methods = new Map<string | symbol, unknown>([
     ['getDocumentsByKeys', getDocumentsByKeys],
-    ['changesSince', changesSince],
+    ...(store.onChange ? [['changesSince', changesSince] as const] : []),
     ['documentCacheStats', (): CacheStats => ({ hits, misses, size: rows.size })],
   ]);
   return new Proxy(store, {
