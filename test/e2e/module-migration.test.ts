@@ -140,8 +140,13 @@ describeIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'module mi
           if (data) results.push({ query, hits: data.search.map((h: any) => ({ id: h.document.id, text: h.document.text, score: h.score })) });
         }
       });
+      // the last AFTER_SWAP writes wait for the swap, so that some are made after it however long the migration takes
+      const AFTER_SWAP = 20;
+      let swapped!: () => void;
+      const swap = new Promise<void>((r) => (swapped = r));
       const writer = (async () => {
         for (let i = 0; running && i < WRITES.length; i++) {
+          if (i === WRITES.length - AFTER_SWAP) await swap;
           const doc = { id: `w-${i}`, text: WRITES[i]!, metadata: { src: 'writer' } };
           const data = record(await gql(url, UPSERT, { c: 'sts', d: [doc] }).catch(() => null), 'upsert');
           if (data?.upsertDocuments.errors.length === 0) written.set(doc.id, doc.text);
@@ -154,6 +159,7 @@ describeIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'module mi
       const seen = ok(await gql(url, COUNTS, { c: 'sts' })).collection;
       const done = await job(url, started.id);
       const writtenAtSwap = written.size;
+      swapped();
       await new Promise((r) => setTimeout(r, 1500));
       running = false;
       await Promise.all([...readers, writer]);
