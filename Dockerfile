@@ -21,7 +21,8 @@ COPY bin ./bin
 # --omit=optional leaves out the native TensorFlow backends (their install downloads libtensorflow).
 # It also leaves out esbuild's platform package (tsx, which `semhub bench` runs on, needs esbuild);
 # esbuild's install script then fetches that binary from the registry itself. node:20-bookworm has
-# python3, make and g++ for the two native addons (better-sqlite3, hnswlib-node).
+# python3, make and g++ for the native addons (better-sqlite3, hnswlib-node, and semhub's own
+# hnswlib binding in native/hnsw, which `npm run build` compiles below).
 RUN npm ci --no-audit --no-fund --omit=optional
 COPY . .
 # Compile src/ to dist/ and bundle web/ into dist/web/ while typescript, esbuild and the pages'
@@ -29,7 +30,7 @@ COPY . .
 # runs, the native addons load. Then the devDependencies go.
 RUN npm run build \
  && node bin/semhub.js help >/dev/null \
- && node -e "require('better-sqlite3'); require('hnswlib-node')" \
+ && node -e "require('better-sqlite3'); require('hnswlib-node'); require('./native/hnsw/build/Release/semhub_hnsw.node')" \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

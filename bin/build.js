@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run build` (and npm's `prepare`, which `npm ci` runs): compiles src/ to dist/ with
+// `npm run build` (and npm's `prepare`, which `npm ci` runs): builds the native addon
+// (bin/build-native.js: native/hnsw, semhub's hnswlib binding), then compiles src/ to dist/ with
 // tsconfig.build.json, after removing the previous dist/ so that no file of a renamed or deleted
 // source is left behind, then bundles the web pages (web/: the console and GraphiQL) into
 // dist/web/ with esbuild (bin/build-web.js). `semhub` (bin/semhub.js) runs dist/src/cli/semhub.js.
 //
 // With --prepare it first checks there is something to build with, and skips, saying why, when
-// there is not: no src/ (a Docker layer that installs dependencies before copying the sources; the
+// there is not: no src/ and no native/ (a Docker layer that installs dependencies before copying the sources; the
 // Dockerfiles run `npm run build` after `COPY . .`) or no typescript (`npm ci --omit=dev`:
 // typescript and esbuild are devDependencies; build in a stage that has them, then prune, as the
 // Dockerfiles do).
@@ -23,6 +24,20 @@ try {
   tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 } catch {
   tsc = null;
+}
+
+// The native addon first: the server needs it whatever else is built (npm ci --omit=dev too).
+const { NATIVE_DIR, buildNative } = await import('./build-native.js');
+if (existsSync(NATIVE_DIR)) {
+  try {
+    buildNative();
+  } catch (e) {
+    console.error(`semhub build: the native addon: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  }
+} else if (!process.argv.includes('--prepare')) {
+  console.error('semhub build: native/hnsw is missing');
+  process.exit(1);
 }
 
 if (process.argv.includes('--prepare')) {

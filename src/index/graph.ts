@@ -3,10 +3,8 @@
  * set, tombstone count, slot reuse and growth. Synchronous and blocking: worker-side only.
  * Reference: hnswlib's hnswalg.h (markDelete, allow_replace_deleted, resizeIndex).
  */
-import hnswlib from 'hnswlib-node';
+import { newHnsw, type Hnsw } from './native-hnsw.js';
 import type { NativeParams } from './protocol.js';
-
-export type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
 /** hnswlib's level generator seed: fixed so that builds are reproducible. */
 const RANDOM_SEED = 100;
@@ -22,7 +20,7 @@ export class Graph {
 
   /** A new, empty graph of `capacity` slots that can reuse tombstoned slots. */
   static create(p: NativeParams, capacity: number, ef: number): Graph {
-    const h = new hnswlib.HierarchicalNSW(p.metric, p.dims);
+    const h = newHnsw(p.metric, p.dims);
     h.initIndex(Math.max(1, capacity), p.m, p.efConstruction, RANDOM_SEED, true);
     h.setEf(ef);
     return new Graph(h);
@@ -33,22 +31,25 @@ export class Graph {
     return this.hnsw.getCurrentCount() - this.live.size;
   }
 
-  /** Adds or replaces `key`; a new key takes a tombstoned slot when there is one, else a new slot (doubling when full). */
-  put(point: number[], key: number): void {
+  /**
+   * Adds or replaces `key` with the vector `data[offset .. offset + dims)`; a new key takes a
+   * tombstoned slot when there is one, else a new slot (doubling when full).
+   */
+  put(data: Float32Array, offset: number, key: number): void {
     const h = this.hnsw;
     if (this.live.has(key)) {
-      h.addPoint(point, key, false);
+      h.addPoint(data, offset, key, false);
       return;
     }
     if (this.deleted() > 0) {
       // a key that still owns a tombstoned slot must get that slot back, never a second one
-      if (this.revive(key)) h.addPoint(point, key, false);
-      else h.addPoint(point, key, true);
+      if (this.revive(key)) h.addPoint(data, offset, key, false);
+      else h.addPoint(data, offset, key, true);
     } else {
       const capacity = h.getMaxElements();
       // an index saved empty loads with no slots at all (hnswlib sizes a read index by its count)
       if (h.getCurrentCount() >= capacity) h.resizeIndex(Math.max(MIN_GROWTH, capacity * 2));
-      h.addPoint(point, key, false);
+      h.addPoint(data, offset, key, false);
     }
     this.live.add(key);
   }

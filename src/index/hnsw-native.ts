@@ -5,18 +5,18 @@
  * meanwhile go to both graphs, and the fresh graph takes over when the copy is done.
  * Reference: txtai's ann/dense/hnsw.py (a small, honest wrapper).
  */
-import hnswlib from 'hnswlib-node';
 import { existsSync, statSync } from 'node:fs';
 import { commitFileSync, hashFileSync, tempPathFor } from './files.js';
 import { Graph } from './graph.js';
 import { exactOverKeys } from './exact-keys.js';
 import { keyFilter } from './key-filter.js';
+import { newHnsw } from './native-hnsw.js';
 import type { FileExpectation, IndexStats, NativeParams, PackedHits, SavedFile, SearchGroup } from './protocol.js';
 
 /**
  * Allowed sets up to this size are searched exactly over their stored vectors: hnswlib's
  * filtered search walks most of the graph when few keys qualify (about 60 ms at 200 of 50k
- * here), while reading 256 points back (getPoint, about 90 us each) costs about 25 ms.
+ * here), while reading 256 points back (getPoint, about 20 us each) costs about 5 ms.
  */
 const EXACT_SUBSET = 256;
 
@@ -32,7 +32,6 @@ interface Compaction {
 
 /** An index of the worker; all methods are synchronous. */
 export class NativeIndex {
-  private readonly point: number[];
   private compaction: Compaction | null = null;
   private rebuilds = 0;
   private ef: number;
@@ -41,7 +40,6 @@ export class NativeIndex {
     private readonly p: NativeParams,
     private graph: Graph,
   ) {
-    this.point = new Array<number>(p.dims).fill(0);
     this.ef = p.ef;
   }
 
@@ -60,7 +58,7 @@ export class NativeIndex {
     const bytes = statSync(path).size;
     if (bytes !== expect.bytes) return `index file has ${bytes} bytes, its meta records ${expect.bytes}`;
     if (hashFileSync(path).sha256 !== expect.sha256) return 'index file checksum does not match its meta';
-    const h = new hnswlib.HierarchicalNSW(p.metric, p.dims);
+    const h = newHnsw(p.metric, p.dims);
     try {
       h.readIndexSync(path, true);
     } catch (e) {
@@ -94,9 +92,8 @@ export class NativeIndex {
       if (!Number.isFinite(data[j]!)) throw new Error(`vector of key ${keys[Math.floor(j / dims)]} has a non-finite component ${j % dims}`);
     }
     for (let i = 0; i < keys.length; i++) {
-      this.fill(data, i * dims);
-      this.graph.put(this.point, keys[i]!);
-      this.compaction?.next.put(this.point, keys[i]!);
+      this.graph.put(data, i * dims, keys[i]!);
+      this.compaction?.next.put(data, i * dims, keys[i]!);
     }
   }
 
@@ -125,7 +122,7 @@ export class NativeIndex {
     while (c.at < c.keys.length) {
       const key = c.keys[c.at++]!;
       // keys removed since the snapshot are skipped; keys upserted since are in `next` already
-      if (this.graph.live.has(key) && !c.next.live.has(key)) c.next.put(this.graph.hnsw.getPoint(key), key);
+      if (this.graph.live.has(key) && !c.next.live.has(key)) c.next.put(this.graph.hnsw.getPoint(key), 0, key);
       if ((c.at & 15) === 0 && performance.now() >= until) return false;
     }
     c.next.hnsw.setEf(this.ef);
@@ -170,13 +167,7 @@ export class NativeIndex {
       }
       for (let i = 0; i < g.n; i++, q++) {
         if (k === 0) continue;
-        this.fill(data, q * this.p.dims);
-        const r = this.graph.hnsw.searchKnn(this.point, k, filter);
-        const n = r.neighbors.length;
-        for (let j = 0; j < n; j++) {
-          keys[out + j] = r.neighbors[j]!;
-          distances[out + j] = r.distances[j]!;
-        }
+        const n = this.graph.hnsw.searchKnn(data, q * this.p.dims, k, filter, keys, distances, out);
         counts[q] = n;
         out += n;
       }
@@ -208,11 +199,5 @@ export class NativeIndex {
     if (allowed.count === live.size) return { k };
     if (allowed.keys) return { k, subset: allowed.keys };
     return { k, filter: allowed.has };
-  }
-
-  /** Copies one packed row into the reusable plain array hnswlib-node takes. */
-  private fill(data: Float32Array, offset: number): void {
-    const point = this.point;
-    for (let j = 0; j < point.length; j++) point[j] = data[offset + j]!;
   }
 }
