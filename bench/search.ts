@@ -18,6 +18,7 @@ import hnswlib from 'hnswlib-node';
 import { exactKnn } from '../src/index/brute-force.js';
 import { sha256 } from '../src/sha256.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
+import { indexFileName } from '../src/services/index-files.js';
 import { openStore } from '../src/store/open.js';
 import type { DocumentWrite } from '../src/store/types.js';
 import { allTexts, loadSciFact } from './datasets.js';
@@ -111,7 +112,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
     await server.stop();
     server = null;
 
-    const indexFile = path.join(dataDir, 'indexes', `collection-${bench.key}.hnsw`);
+    const indexFile = path.join(dataDir, 'indexes', `${indexFileName(bench.key, bench.module.sha256)}.hnsw`);
     const raw = rawPeer(indexFile, dims, queries.map(row));
     server = await startServerProcess({ dataDir, env: SERVER_ENV });
     await waitIndexed(server.url, 'bench');
