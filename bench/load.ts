@@ -3,8 +3,9 @@
  * reviews and, when the API has `classify`, a small LOGISTIC sentiment head; then `seconds`
  * (default 60) of 32 concurrent clients running a fixed mix: search by text 30%, by vector 15%,
  * by documentId 20%, upserts of 4 new reviews 15%, classify of 4 texts 20% (its share goes to
- * search by text when there is no classifier API). Reports per operation: count, errors by code,
- * p50/p99 latency; the server's RSS at start and end, its peak, and the growth bound:
+ * search by text when there is no classifier API), after 10 s of the same mix as a warm-up. Reports,
+ * for the measured window, per operation: count, errors by code, p50/p99 latency; the server's RSS
+ * at start and end, its peak, and the growth bound:
  *   growth ≤ 96 MB + 8 KB × documents added during the run
  * (96 MB covers the encoder's vector cache (10k × 2 KB), SQLite's page cache, V8 heap headroom
  * and allocator fragmentation; 8 KB per document covers its stored text, 512-d vector and HNSW
@@ -18,7 +19,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadAmazonReviews } from './datasets.js';
 import { percentile, round } from './retrieval-metrics.js';
-import { gql, removeDir, rssOf, startServerProcess, type GqlResponse } from './server-process.js';
+import { gql, metricSums, removeDir, rssOf, startServerProcess, type GqlResponse } from './server-process.js';
 
 const CLIENTS = 32;
 const DOCS = 500;
@@ -27,6 +28,8 @@ const CLASSIFY_SIZE = 4;
 const DIMS = 512;
 const BASE_MB = 96;
 const PER_DOC_KB = 8;
+/** Seconds of the same mix before the measured window (latencies, errors and RSS growth are the window's). */
+const WARM_UP_SECONDS = 10;
 
 type Op = 'searchText' | 'searchVector' | 'searchDocumentId' | 'upsert' | 'classify';
 const MIX: [Op, number][] = [
@@ -66,6 +69,9 @@ export interface BenchLoadOptions {
   seconds?: number;
 }
 
+/** How much a /metrics series grew between two scrapes. */
+const growth = (start: Map<string, number>, end: Map<string, number>, series: string) => (end.get(series) ?? 0) - (start.get(series) ?? 0);
+
 /** Runs the load benchmark and returns its JSON object. */
 export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
   const seconds = opts.seconds ?? 60;
@@ -101,17 +107,13 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
     log(`${classifyNote}; ${CLIENTS} clients for ${seconds} s`);
 
     const pid = server.proc.pid!;
-    const rssStart = rssOf(pid) ?? 0;
-    let rssPeak = rssStart;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid) ?? 0)), 1000);
     const latencies = new Map<Op, number[]>(MIX.map(([op]) => [op, []]));
     const errors = new Map<Op, Record<string, number>>(MIX.map(([op]) => [op, {}]));
     let added = 0;
     let poolAt = 0;
-    const deadline = Date.now() + seconds * 1000;
+    let deadline = 0;
 
-    const client = async (c: number) => {
-      const next = rng(1000 + c);
+    const client = async (c: number, next: () => number) => {
       for (let n = 0; Date.now() < deadline; n++) {
         let r = next();
         let op: Op = MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? 'searchText';
@@ -124,7 +126,7 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
           else if (op === 'searchDocumentId') res = await gql(server.url, SEARCH, { id: `d${Math.floor(next() * docs.length)}` });
           else if (op === 'classify') res = await gql(server.url, CLASSIFY, { t: Array.from({ length: CLASSIFY_SIZE }, () => pool[Math.floor(next() * pool.length)]) });
           else {
-            const d = Array.from({ length: UPSERT_SIZE }, (_, j) => ({ id: `u${c}-${n}-${j}`, text: pool[poolAt++ % pool.length]!, metadata: { client: c } }));
+            const d = Array.from({ length: UPSERT_SIZE }, (_, j) => ({ id: `u${c}-${poolAt}-${j}`, text: pool[poolAt++ % pool.length]!, metadata: { client: c } }));
             res = await gql(server.url, UPSERT, { d });
             if (!res.errors) added += UPSERT_SIZE - res.data.upsertDocuments.errors.length;
           }
@@ -138,9 +140,29 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
         }
       }
     };
-    await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+    const draws = Array.from({ length: CLIENTS }, (_, c) => rng(1000 + c));
+    const run = async (s: number) => {
+      deadline = Date.now() + s * 1000;
+      await Promise.all(draws.map((next, c) => client(c, next)));
+    };
+
+    // Warm-up: the same mix, not timed, so the measured window starts with the server's heaps and
+    // arenas at their working size (serve lets V8's young generation grow to 3 x 64 MB semi-spaces).
+    const rssBeforeWarmUp = rssOf(pid) ?? 0;
+    await run(WARM_UP_SECONDS);
+    const warmUpAdded = added;
+    for (const l of latencies.values()) l.length = 0;
+    for (const op of errors.keys()) errors.set(op, {});
+    added = 0;
+
+    const rssStart = rssOf(pid) ?? 0;
+    const memStart = await metricSums(server.base);
+    let rssPeak = rssStart;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid) ?? 0)), 1000);
+    await run(seconds);
     clearInterval(sampler);
     const rssEnd = rssOf(pid) ?? 0;
+    const memEnd = await metricSums(server.base);
     rssPeak = Math.max(rssPeak, rssEnd);
 
     const mb = (b: number) => round(b / 1048576, 1);
@@ -163,6 +185,9 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
       seconds,
       documents_start: docs.length,
       documents_added: added,
+      warm_up_seconds: WARM_UP_SECONDS,
+      warm_up_documents_added: warmUpAdded,
+      warm_up_rss_growth_mb: mb(rssStart - rssBeforeWarmUp),
       requests: total,
       requests_per_second: round(total / seconds, 1),
       errors: errorCount,
@@ -177,6 +202,11 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
       rss_growth_bound_mb: mb(bound),
       rss_growth_bound: `${BASE_MB} MB + ${PER_DOC_KB} KB x documents added`,
       within_bound: rssEnd - rssStart <= bound,
+      // where the growth went: the main thread's V8 heap (its young generation apart: serve lets it
+      // grow to 3 x 64 MB semi-spaces) and memory outside V8 held by JavaScript objects
+      main_heap_growth_mb: mb(growth(memStart, memEnd, 'nodejs_heap_size_total_bytes')),
+      main_young_generation_growth_mb: mb(growth(memStart, memEnd, 'nodejs_heap_space_size_total_bytes{space="new"}')),
+      main_external_growth_mb: mb(growth(memStart, memEnd, 'nodejs_external_memory_bytes')),
     };
     console.log(opts.json ? JSON.stringify(result) : result);
     return result;

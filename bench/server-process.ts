@@ -178,6 +178,21 @@ export function rssOf(pid: number): number | null {
   }
 }
 
+/**
+ * The server's /metrics: each series by its name with its labels as printed (`name{a="b"}`), and
+ * each name alone for the sum over its label sets.
+ */
+export async function metricSums(base: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const sums = new Map<string, number>();
+  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/gm)) {
+    const value = Number(m[3]);
+    sums.set(m[1]!, (sums.get(m[1]!) ?? 0) + value);
+    if (m[2]) sums.set(m[1]! + m[2], value);
+  }
+  return sums;
+}
+
 /** POSTs a GraphQL operation and returns status, data and errors. */
 export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GqlResponse<T>> {
   const res = await fetch(url, {

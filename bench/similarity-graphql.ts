@@ -9,7 +9,7 @@
 import { GraphQLClient } from '../src/cli/ingest/client.js';
 import { sendBatch, type Pending } from '../src/cli/ingest/batch.js';
 import type { StsPair } from './datasets.js';
-import { gql, removeDir, startServerProcess, type ServerProcess } from './server-process.js';
+import { gql, metricSums, removeDir, startServerProcess, type ServerProcess } from './server-process.js';
 
 const CHUNK = 250;
 /** `semhub ingest`'s defaults (--batch 256, --concurrency 2). */
@@ -120,8 +120,6 @@ export async function ingestRateViaGraphql(
 
 /** The server's embedding counters (all modules) from /metrics. */
 async function encoderCounters(base: string): Promise<{ embedded: number; cacheHits: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const sum = (name: string) =>
-    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
-  return { embedded: sum('semhub_embed_sentences_total'), cacheHits: sum('semhub_embed_cache_hits_total') };
+  const sums = await metricSums(base);
+  return { embedded: sums.get('semhub_embed_sentences_total') ?? 0, cacheHits: sums.get('semhub_embed_cache_hits_total') ?? 0 };
 }
