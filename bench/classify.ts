@@ -168,13 +168,14 @@ export async function benchClassify(opts: { json: boolean }): Promise<object[]> 
       const peer = peers[s];
       for (const head of ['LOGISTIC', 'DNN'] as const) {
         // LOGISTIC is retrained REPEATS times (versions 1..REPEATS) and the median time reported
-        const runs: { wall: number; fit: number; c: { trainedOn: number; validatedOn: number; training: Record<string, unknown> } }[] = [];
+        const runs: { wall: number; fit: number; load: number; thread: number; total: number; c: { trainedOn: number; validatedOn: number; training: Record<string, unknown> } }[] = [];
         for (let rep = 0; rep < (head === 'LOGISTIC' ? REPEATS : 1); rep++) {
           const started = performance.now();
           const r = await gql(server.url, TRAIN, { c: d.name, name: head.toLowerCase(), head, v: head === 'DNN' ? 0.1 : 0 });
           const wall = (performance.now() - started) / 1000;
           if (r.errors) throw new Error(`${d.name} ${head}: ${JSON.stringify(r.errors)}`);
-          runs.push({ wall, fit: Number(r.data.trainClassifier.training.fitSeconds), c: r.data.trainClassifier });
+          const t = r.data.trainClassifier.training;
+          runs.push({ wall, fit: Number(t.fitSeconds), load: Number(t.loadSeconds), thread: Number(t.threadSeconds), total: Number(t.totalSeconds), c: r.data.trainClassifier });
         }
         const trainSeconds = median(runs.map((x) => x.wall));
         const fitSeconds = median(runs.map((x) => x.fit));
@@ -186,7 +187,9 @@ export async function benchClassify(opts: { json: boolean }): Promise<object[]> 
         emit({
           bench: 'classify', dataset: d.name, head, classes: new Set(d.train.map((r) => r.label)).size,
           train_docs: c.trainedOn, validation_docs: c.validatedOn, test_docs: d.test.length, dims,
-          accuracy: round(accuracy, 4), train_seconds: round(trainSeconds, 3), fit_seconds: round(fitSeconds, 3), repeats: runs.length,
+          accuracy: round(accuracy, 4), train_seconds: round(trainSeconds, 3), fit_seconds: round(fitSeconds, 3),
+          server_seconds: { load: round(median(runs.map((x) => x.load)), 3), thread: round(median(runs.map((x) => x.thread)), 3), total: round(median(runs.map((x) => x.total)), 3) },
+          repeats: runs.length,
           iterations: c.training.iterations ?? null, epochs: c.training.epochs ?? null, stop: c.training.reason ?? (c.training.stoppedEarly ? 'earlyStopping' : 'epochs'),
           engine: c.training.engine, classify_seconds: round(classifySeconds, 2), warmup_seconds: round(warmupSeconds, 2),
           peer: peer ? `scikit-learn ${peer.sklearn} LogisticRegression(max_iter=1000)` : null,
