@@ -17,6 +17,7 @@
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '../src/ml/prng.js';
 import { loadAmazonReviews } from './datasets.js';
 import { percentile, round } from './retrieval-metrics.js';
 import { gql, metricSums, removeDir, rssOf, startServerProcess, type GqlResponse } from './server-process.js';
@@ -45,18 +46,6 @@ const SEARCH = `query LoadSearch($text: String, $vector: [Float!], $id: ID) {
 }`;
 const UPSERT = `mutation LoadUpsert($d: [DocumentInput!]!) { upsertDocuments(collection: "load", documents: $d) { ids errors { code } } }`;
 const CLASSIFY = `query LoadClassify($t: [String!]!) { classify(collection: "load", classifier: "sentiment", texts: $t) { label probability } }`;
-
-/** mulberry32: a small seeded PRNG, so every run draws the same mix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const unitVector = (next: () => number) => {
   const v = Array.from({ length: DIMS }, () => next() - 0.5);
@@ -140,7 +129,8 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
         }
       }
     };
-    const draws = Array.from({ length: CLIENTS }, (_, c) => rng(1000 + c));
+    // seeded per client (the project's PRNG), so every run draws the same mix
+    const draws = Array.from({ length: CLIENTS }, (_, c) => createRng(1000 + c).next);
     const run = async (s: number) => {
       deadline = Date.now() + s * 1000;
       await Promise.all(draws.map((next, c) => client(c, next)));
