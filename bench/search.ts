@@ -4,7 +4,8 @@
  * 1,000 texts are held out as queries. Printed as JSON lines:
  *  1. unfiltered: raw hnswlib-node `searchKnn` (one thread, in-process, on the very index file the
  *     server saved) vs GraphQL `search(vector:)` over HTTP with 32 concurrent clients: QPS ratio,
- *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector; and the
+ *     p50/p99 latency, recall@10 against exact brute force, resident memory per vector (the server
+ *     at rest with its indexes loaded, less an empty server on the same module cache); and the
  *     ceiling of the machine: `{ __typename }` (no resolver work at all) with the same clients (`ok_ratio`);
  *  2. filtered: recall@10 at 1%, 10% and 50% selectivity;
  *  3. SciFact (train queries): nDCG@10 and recall@100 of VECTOR, KEYWORD and HYBRID (both fusions).
@@ -98,11 +99,6 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
   await store.close();
   log(`stored ${corpus.length} documents; starting the server (it builds the index from the store)`);
 
-  const empty = await startServerProcess({ env: SERVER_ENV });
-  const baselineRss = rssOf(empty.proc.pid!) ?? 0;
-  await empty.stop();
-  removeDir(empty.dataDir);
-
   let server: ServerProcess | null = await startServerProcess({ dataDir, env: SERVER_ENV });
   try {
     const built = Date.now();
@@ -114,8 +110,17 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
 
     const indexFile = path.join(dataDir, 'indexes', `${indexFileName(bench.key, bench.module.sha256)}.hnsw`);
     const raw = rawPeer(indexFile, dims, queries.map(row));
+    // Memory per vector: this server at rest (indexes loaded, before any query) against an empty
+    // server on the same module cache (the graph the first start built is read, not built again:
+    // a build leaves the reference pipeline's memory behind), both started the same way.
+    const empty = await startServerProcess({ env: { ...SERVER_ENV, SEMHUB_MODULE_CACHE: process.env.SEMHUB_MODULE_CACHE ?? path.join(dataDir, 'module-cache') } });
+    const baselineRss = rssOf(empty.proc.pid!) ?? 0;
+    await empty.stop();
+    removeDir(empty.dataDir);
     server = await startServerProcess({ dataDir, env: SERVER_ENV });
     await waitIndexed(server.url, 'bench');
+    if (scifact) await waitIndexed(server.url, 'scifact');
+    const rss = rssOf(server.proc.pid!);
     const bodies = queries.map((i) => Buffer.from(JSON.stringify({ query: SEARCH_VECTOR, variables: { v: Array.from(row(i)) } })));
     const results = await runOnce(server.url, bodies);
     // Raw and GraphQL runs alternate in ROUNDS short rounds, so a change in the machine's load
@@ -126,7 +131,6 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
       const graph = await loadRun(server.url, bodies, seconds / ROUNDS, undefined, r === 0 ? 2000 : 200);
       rounds.push({ raw: rawQps, graph });
     }
-    const rss = rssOf(server.proc.pid!);
     // The ceiling for any GraphQL request over HTTP on this machine: `{ __typename }` with the same clients.
     const ceiling = await loadRun(server.url, [Buffer.from(JSON.stringify({ query: '{ __typename }' }))], seconds / ROUNDS, (text) => JSON.parse(text).data?.__typename === 'Query');
     const ceilingRaw = raw.run(seconds / ROUNDS, 200);
@@ -150,6 +154,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
       recall_at_10: round(recall), raw_recall_at_10: round(mean(raw.ids.map((ids, q) => recallAtK(ids.map((k) => idOfKey.get(k)!), truth[q]!, K)))),
       server_log_level: SERVER_ENV.SEMHUB_LOG_LEVEL,
       rss_bytes_per_vector: rss ? Math.round((rss - baselineRss) / corpus.length) : null,
+      rss_at_rest_mb: rss ? round(rss / 1048576, 1) : null, rss_empty_server_mb: round(baselineRss / 1048576, 1),
     });
 
     // Filtered: ground truth restricted to matching documents.
