@@ -5,11 +5,11 @@
  * on B's LISTEN connection); a search on B with the upsert's seq (afterSeq) finds it at once; and
  * B's indexedCount equals documentCount. Skips without PostgreSQL (fails when CI is set).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../support/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testPostgres } from '../support/postgres.js';
 import { gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
-const server = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
+const server = testPostgres();
 
 const UPSERT = `mutation($c: String!, $docs: [DocumentInput!]!) { upsertDocuments(collection: $c, documents: $docs) { ids upserted seq errors { code message } } }`;
 const SEARCH = `query($c: String!, $t: String!, $s: Int) { search(collection: $c, text: $t, limit: 3, afterSeq: $s) { document { id } } }`;

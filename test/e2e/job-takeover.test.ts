@@ -11,15 +11,15 @@
  * Needs the Amazon reviews of the evaluation data; the PostgreSQL part skips without PostgreSQL.
  * Under CI both fail instead of skipping.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAmazonReviews } from '../../bench/datasets.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, postgresMissing, testPostgres } from '../support/postgres.js';
 import { describeIfPresent, evalDataMissing } from '../support/requires.js';
 import { gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
 const reviews = loadAmazonReviews();
 const noReviews = evalDataMissing('amazon_multidomain', reviews);
-const postgres = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
+const postgres = testPostgres();
 
 /** Every 33rd review (about 60 per product type), the first ~200 characters of each. */
 const docs = (reviews ?? []).filter((_, i) => i % 33 === 0).map((r, i) => ({ id: `r${i}`, text: r.text.slice(0, 200).replace(/\s+\S*$/, ''), metadata: { product: r.domain } }));
@@ -120,7 +120,7 @@ describeIfPresent(noReviews, 'job takeover on SQLite', () => {
   });
 });
 
-describeIfPresent(noReviews ?? (postgres.url ? null : `PostgreSQL is missing: ${postgres.reason}`), 'job takeover on PostgreSQL', () => {
+describeIfPresent(noReviews ?? postgresMissing(postgres), 'job takeover on PostgreSQL', () => {
   let db: { url: string; drop(): Promise<void> } | undefined;
   let a: ServerProcess;
   let b: ServerProcess;

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSts } from '../../bench/datasets.js';
 import { loadModuleRegistry } from '../../src/modules/registry.js';
 import { hashModuleDir } from '../../src/modules/sources/hash.js';
@@ -26,7 +26,7 @@ import { bytesToVector } from '../../src/store/vector-bytes.js';
 import { BAG_DIMS, writeBagModule } from '../modules/bag-module.js';
 import { ONNX_MODULE_FILES } from '../modules/onnx-module.js';
 import { testConfig } from '../services/support.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, postgresMissing, testPostgres } from '../support/postgres.js';
 import { describeIfPresent, evalDataMissing, itIfPresent } from '../support/requires.js';
 import { gql, removeDir, startServerProcess, type GqlResponse, type ServerProcess } from '../support/server.js';
 
@@ -255,9 +255,9 @@ describeIfPresent(evalDataMissing('stsbenchmark/sts-dev.csv', pairs), 'module mi
     }
   });
 
-  const postgres = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
+  const postgres = testPostgres();
   // fails under CI without PostgreSQL instead of skipping (test/support/requires.ts)
-  itIfPresent(postgres.url ? null : `PostgreSQL is missing: ${postgres.reason}`, 'on PostgreSQL: another process takes over a migration whose process was killed, and a revert started on one switches the searches of another', async () => {
+  itIfPresent(postgresMissing(postgres), 'on PostgreSQL: another process takes over a migration whose process was killed, and a revert started on one switches the searches of another', async () => {
     const db = await createTestDatabase(postgres.url!, 'semhub_migration');
     const pgEnv = { ...env, SEMHUB_DATABASE_URL: db.url };
     const procs: ServerProcess[] = [];

@@ -12,13 +12,13 @@
  * acknowledged write is there. Skips without PostgreSQL (fails when CI is set).
  */
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledUseLiteDir } from '../../src/modules/use-lite.js';
 import { corpus } from '../services/support.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, testPostgres } from '../support/postgres.js';
 import { gql, removeDir, startServerProcess, type ServerProcess } from '../support/server.js';
 
-const server = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
+const server = testPostgres();
 
 /** The documented bound without afterSeq: a notice applies at once; the 500 ms poll covers a missed one. */
 const VISIBLE_WITHIN_MS = 1000;

@@ -7,16 +7,16 @@ import { rmSync } from 'node:fs';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDocumentCache } from '../../src/store/document-cache.js';
 import { openStore } from '../../src/store/open.js';
 import type { ChangeNotice } from '../../src/store/types.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, testPostgres } from '../support/postgres.js';
 import { expectVectorsKeyedByModule, migrationsBefore } from './migration-support.js';
 import { repositoryTests } from './repository.suite.js';
 import { doc, newCollection } from './suite-support.js';
 
-const server = inject('postgres') ?? { url: null, reason: 'test/global-setup.ts did not run (vitest.config.ts globalSetup)' };
+const server = testPostgres();
 
 if (server.url) {
   const adminUrl = server.url;
