@@ -103,7 +103,7 @@ export async function benchLoad(opts: BenchLoadOptions): Promise<object> {
     let deadline = 0;
 
     const client = async (c: number, next: () => number) => {
-      for (let n = 0; Date.now() < deadline; n++) {
+      while (Date.now() < deadline) {
         let r = next();
         let op: Op = MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? 'searchText';
         if (op === 'classify' && !hasClassify) op = 'searchText';

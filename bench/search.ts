@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
+import { loadConfig } from '../src/config.js';
 import { exactKnn } from '../src/index/brute-force.js';
 import { sha256 } from '../src/sha256.js';
 import { HNSW_DEFAULTS } from '../src/services/collections.js';
@@ -113,7 +114,7 @@ export async function benchSearch(opts: BenchSearchOptions): Promise<object[]> {
     // Memory per vector: this server at rest (indexes loaded, before any query) against an empty
     // server on the same module cache (the graph the first start built is read, not built again:
     // a build leaves the reference pipeline's memory behind), both started the same way.
-    const empty = await startServerProcess({ env: { ...SERVER_ENV, SEMHUB_MODULE_CACHE: process.env.SEMHUB_MODULE_CACHE ?? path.join(dataDir, 'module-cache') } });
+    const empty = await startServerProcess({ env: { ...SERVER_ENV, SEMHUB_MODULE_CACHE: loadConfig({ ...process.env, SEMHUB_DATA_DIR: dataDir }).moduleCache } });
     const baselineRss = rssOf(empty.proc.pid!) ?? 0;
     await empty.stop();
     removeDir(empty.dataDir);
